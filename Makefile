@@ -1,0 +1,39 @@
+# Quick start: `make run` (serve the demo site) and `make test` (run every check).
+VENV   := .venv
+FLASK  := $(VENV)/bin/flask --app asti
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: install run test lint format clean
+
+install: $(VENV)/installed instance/config.py
+	$(FLASK) translate compile
+
+# Reinstall only when the dependencies change.
+$(VENV)/installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+# A random secret key for this checkout, made once; production sets ASTI_SECRET_KEY instead.
+instance/config.py:
+	python3 -c "import secrets; print('SECRET_KEY = %r' % secrets.token_hex(32))" > $@
+
+run: install
+	$(FLASK) init-db
+	$(FLASK) seed-demo --if-empty
+	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: install lint
+	$(VENV)/bin/pytest
+
+format:
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache translations/*/LC_MESSAGES/*.mo

@@ -1,0 +1,64 @@
+"""PO "ASTI" public website and newsroom."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from . import cli, i18n
+from .config import PROJECT_ROOT, Defaults
+from .extensions import babel, db, migrate
+from .news import bp as news_bp
+from .pages import bp as pages_bp
+from .pages import page_not_found, server_error
+from .programs import bp as programs_bp
+from .regions import bp as regions_bp
+
+MISSING_SECRET = (
+    "ASTI refuses to start without a secret key: set the environment variable "
+    "ASTI_SECRET_KEY, or SECRET_KEY in instance/config.py, to a long random string "
+    "(for example the output of: python3 -c 'import secrets; print(secrets.token_hex(32))')."
+)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: configuration layers, extensions, blueprints, commands."""
+    app = Flask(
+        __name__,
+        # ASTI_INSTANCE_PATH lets an installed copy (or a test) keep its data elsewhere.
+        instance_path=os.environ.get("ASTI_INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("ASTI")
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    if app.config["SECRET_KEY"] is not None:
+        app.config["SECRET_KEY"] = str(app.config["SECRET_KEY"])  # env values may parse as JSON
+    elif not (app.debug or app.testing):
+        raise RuntimeError(MISSING_SECRET)
+
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config["SQLALCHEMY_DATABASE_URI"] = (
+        app.config["DATABASE_URL"] or f"sqlite:///{Path(app.instance_path) / 'asti.db'}"
+    )
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
+    )
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    i18n.init_app(app)  # before the blueprints: their rules use the `lang` converter
+
+    for bp in (pages_bp, news_bp, programs_bp, regions_bp):
+        app.register_blueprint(bp)
+    app.register_error_handler(404, page_not_found)
+    app.register_error_handler(500, server_error)
+
+    cli.init_app(app)
+    return app

@@ -1,0 +1,30 @@
+"""Configuration layers: defaults here, then ``instance/config.py``, then ``ASTI_*``
+environment variables, then the mapping a test passes to ``create_app``."""
+
+from pathlib import Path
+
+#: The checkout (or installed tree) that holds templates/, static/ and translations/.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+LANGUAGES = ("tg", "ru", "en")
+
+
+class Defaults:
+    SECRET_KEY = None
+    #: ``None`` means "a SQLite file in the instance folder" (resolved in the factory,
+    #: because the instance folder is only known there).
+    DATABASE_URL = None
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    DEFAULT_LANGUAGE = "tg"
+    #: Where a reader goes when an item has no text in the asked language.
+    FALLBACKS = {"tg": ["ru", "en"], "ru": ["en", "tg"], "en": ["ru", "tg"]}
+    LANGUAGE_COOKIE = "lang"
+    LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+    BABEL_DEFAULT_LOCALE = "tg"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Dushanbe"
+    BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
+
+    NEWS_PER_PAGE = 10
+    OTHER_NEWS = 5

@@ -1,0 +1,196 @@
+"""Languages: the ``/<lang>/`` URL prefix, negotiation, the interface locale, and which
+translation of an item a reader sees (with the fallback chain and its notice)."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import abort, current_app, g, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from werkzeug.routing import BaseConverter
+
+from .config import LANGUAGES
+from .extensions import db
+
+#: Each language named in itself, as a switcher shows it.
+ENDONYMS = {"tg": "Тоҷикӣ", "ru": "Русский", "en": "English"}
+
+# One sentence per language, so each catalog can inflect the language name correctly.
+AVAILABLE_ONLY_IN = {
+    "tg": _l("This page is available in Tajik only."),
+    "ru": _l("This page is available in Russian only."),
+    "en": _l("This page is available in English only."),
+}
+SHOWN_IN = {
+    "tg": _l("This page has not been translated into this language yet; it is shown in Tajik."),
+    "ru": _l("This page has not been translated into this language yet; it is shown in Russian."),
+    "en": _l("This page has not been translated into this language yet; it is shown in English."),
+}
+
+
+class LangConverter(BaseConverter):
+    """Matches only the site's languages, so ``/xx/...`` is a plain 404."""
+
+    regex = "|".join(LANGUAGES)
+
+
+def base_language(tag: str) -> str:
+    """``tg-TJ`` -> ``tg``; ``ru_RU`` -> ``ru``."""
+    return tag.replace("_", "-").split("-")[0].strip().lower()
+
+
+def negotiate() -> str:
+    """The reader's language: the remembered cookie, then Accept-Language, then the default.
+
+    Werkzeug's ``best_match`` ranks ``tg-TJ`` below a plain ``ru`` with a lower q, so
+    regional tags are reduced to their base language here, keeping the reader's order.
+    """
+    cookie = request.cookies.get(current_app.config["LANGUAGE_COOKIE"])
+    if cookie in LANGUAGES:
+        return cookie
+    for tag, quality in request.accept_languages:  # already sorted by quality
+        lang = base_language(tag)
+        if quality > 0 and lang in LANGUAGES:
+            return lang
+    return current_app.config["DEFAULT_LANGUAGE"]
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale: the URL's language, or a negotiated one outside ``/<lang>/``."""
+    return g.get("lang") or negotiate()
+
+
+def chain(lang: str) -> list[str]:
+    """The asked language followed by its configured fallbacks."""
+    rest = current_app.config["FALLBACKS"].get(lang, [])
+    return [lang] + [x for x in rest if x != lang]
+
+
+@dataclass
+class Localized:
+    """An item as shown in the asked language ``lang``: its text ``t`` may be a fallback."""
+
+    item: Any
+    t: Any
+    lang: str
+
+    @property
+    def is_fallback(self) -> bool:
+        return self.t.lang != self.lang
+
+    @property
+    def notice(self) -> str:
+        if len(self.item.translations) == 1:
+            return AVAILABLE_ONLY_IN[self.t.lang]
+        return SHOWN_IN[self.t.lang]
+
+    @property
+    def url(self) -> str:
+        return url_for(self.item.endpoint, lang=self.lang, **self.item.url_values(self.t))
+
+    @property
+    def canonical_url(self) -> str:
+        """A fallback page is a copy of the original: search engines should index that."""
+        return url_for(
+            self.item.endpoint, lang=self.t.lang, **self.item.url_values(self.t), _external=True
+        )
+
+
+def localize(item, lang: str | None = None) -> Localized | None:
+    """The translation of ``item`` to show in ``lang`` (default: the page's language)."""
+    lang = lang or g.lang
+    for code in chain(lang) + list(item.translations):
+        if code in item.translations:
+            return Localized(item, item.translations[code], lang)
+    return None
+
+
+def localize_all(items, lang: str | None = None) -> list[Localized]:
+    """Localize a list, leaving out items that have no text at all."""
+    return [x for x in (localize(i, lang) for i in items) if x is not None]
+
+
+def show(item) -> Localized:
+    """Localize the item a page is about, and declare that page's URL in each language
+    (for the switcher and ``hreflang``) and its canonical URL, for the layout."""
+    shown = localize(item)
+    g.alternates = {lang: localize(item, lang).url for lang in LANGUAGES}
+    g.canonical = shown.canonical_url
+    return shown
+
+
+def show_item_or_404(model, slug: str) -> Localized:
+    """The visible item that a detail URL's slug names, shown in the page's language.
+
+    A slug may be another language's (a fallback URL, or an old link from the switcher);
+    when the item has better text for this language, redirect there.
+    """
+    tr = model.translation_class
+    rows = db.session.scalars(
+        select(tr).join(tr.parent).where(tr.slug == slug, model.visible())
+    ).all()
+    if not rows:
+        abort(404)
+    order = chain(g.lang)
+    rows.sort(key=lambda t: order.index(t.lang) if t.lang in order else len(order))
+    shown = show(rows[0].parent)
+    if shown.t.slug != slug:
+        abort(redirect(shown.url, 301))
+    return shown
+
+
+def alternates() -> dict[str, str]:
+    """This page's URL in each language (the switcher and the ``hreflang`` links)."""
+    if "alternates" in g:
+        return g.alternates
+    if request.endpoint is None or not request.url_rule or "lang" not in request.url_rule.arguments:
+        return {lang: url_for("pages.home", lang=lang) for lang in LANGUAGES}
+    args = {**request.view_args, **request.args.to_dict()}
+    return {lang: url_for(request.endpoint, **{**args, "lang": lang}) for lang in LANGUAGES}
+
+
+def init_app(app) -> None:
+    """Register the ``lang`` converter and the hooks that carry the language through URLs."""
+    app.url_map.converters["lang"] = LangConverter
+
+    @app.url_value_preprocessor
+    def pull_lang(endpoint, values):
+        if values and "lang" in values:
+            g.lang = values.pop("lang")
+
+    @app.url_defaults
+    def add_lang(endpoint, values):
+        if (
+            "lang" not in values
+            and "lang" in g
+            and app.url_map.is_endpoint_expecting(endpoint, "lang")
+        ):
+            values["lang"] = g.lang
+
+    @app.after_request
+    def remember_lang(response):
+        # Reading a page in a language is choosing it: `/` will lead back there.
+        name = app.config["LANGUAGE_COOKIE"]
+        if "lang" in g and request.cookies.get(name) != g.lang:
+            response.set_cookie(
+                name,
+                g.lang,
+                max_age=app.config["LANGUAGE_COOKIE_MAX_AGE"],
+                samesite="Lax",
+                httponly=True,
+                secure=request.is_secure,
+            )
+        return response
+
+    # Globals, not a context processor: imported macros see globals only.
+    app.jinja_env.globals.update(
+        LANGUAGES=LANGUAGES,
+        ENDONYMS=ENDONYMS,
+        localize=localize,
+        alternates=alternates,
+        absolute=lambda path: request.host_url.rstrip("/") + path,
+    )
+
+    @app.context_processor
+    def page_language():
+        return {"page_lang": g.get("lang") or negotiate()}

@@ -1,0 +1,263 @@
+"""Content model: each item has language-independent fields and one translation row
+per language (tg, ru, en). Which translation a reader sees is decided in ``asti.i18n``."""
+
+from collections import defaultdict
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint, and_, select
+from sqlalchemy.orm import Mapped, attribute_keyed_dict, mapped_column, relationship, validates
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+from .text import SLUG_MAX, make_slug, render_markdown
+
+
+def utcnow() -> datetime:
+    """Naive UTC, the one form every database here stores alike."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class TranslationMixin:
+    """The text of an item in one language."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lang: Mapped[str] = mapped_column(String(2))
+    title: Mapped[str] = mapped_column(String(300))
+    slug: Mapped[str] = mapped_column(String(SLUG_MAX))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    #: ``body`` rendered and sanitised once, on save, so pages never render Markdown.
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    @validates("body")
+    def _render(self, key, value):
+        setattr(self, f"{key}_html", render_markdown(value))
+        return value
+
+    def __repr__(self):
+        return f"<{type(self).__name__} {self.lang} {self.slug!r}>"
+
+
+class Publishable:
+    """Language-independent publishing state shared by all content types."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), default="published")
+    published_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    @classmethod
+    def visible(cls):
+        """SQL condition: what the public may see now (a future date is a schedule)."""
+        return and_(cls.status == "published", cls.published_at <= utcnow())
+
+    def url_values(self, t) -> dict:
+        """The URL arguments, besides ``lang``, of this item's page shown in translation ``t``."""
+        return {"slug": t.slug}
+
+    def add_translation(self, lang: str, title: str, **fields):
+        """Add or replace the text in ``lang``; the slug comes from the title if not given."""
+        cls = self.translation_class
+        fields.setdefault("slug", unique_slug(cls, lang, fields.get("slug") or title, self))
+        self.translations[lang] = cls(lang=lang, title=title, **fields)
+        return self.translations[lang]
+
+    def __repr__(self):
+        return f"<{type(self).__name__} {self.id}>"
+
+
+def unique_slug(cls, lang: str, text: str, owner=None) -> str:
+    """Slugs are unique per language: add -2, -3 ... when taken by another item."""
+    base = make_slug(text)
+    slug, n = base, 1
+    while True:
+        other = db.session.scalar(select(cls).where(cls.lang == lang, cls.slug == slug))
+        if other is None or (owner is not None and other.parent is owner):
+            return slug
+        n += 1
+        slug = f"{base[: SLUG_MAX - len(str(n)) - 1]}-{n}"
+
+
+news_region = Table(
+    "news_region",
+    db.metadata,
+    Column("news_id", ForeignKey("news.id", ondelete="CASCADE"), primary_key=True),
+    Column("region_id", ForeignKey("region.id", ondelete="CASCADE"), primary_key=True),
+)
+program_region = Table(
+    "program_region",
+    db.metadata,
+    Column("program_id", ForeignKey("program.id", ondelete="CASCADE"), primary_key=True),
+    Column("region_id", ForeignKey("region.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class NewsTranslation(TranslationMixin, db.Model):
+    __tablename__ = "news_translation"
+    __table_args__ = (UniqueConstraint("news_id", "lang"), UniqueConstraint("lang", "slug"))
+    news_id: Mapped[int] = mapped_column(ForeignKey("news.id", ondelete="CASCADE"))
+    parent: Mapped["News"] = relationship(back_populates="translations")
+
+
+class News(Publishable, db.Model):
+    translation_class = NewsTranslation
+    endpoint = "news.detail"
+    image: Mapped[str | None] = mapped_column(String(300))
+    program_id: Mapped[int | None] = mapped_column(
+        ForeignKey("program.id", ondelete="SET NULL"), index=True
+    )
+    program: Mapped["Program | None"] = relationship(back_populates="news")
+    regions: Mapped[list["Region"]] = relationship(secondary=news_region, back_populates="news")
+    translations: Mapped[dict[str, NewsTranslation]] = relationship(
+        collection_class=attribute_keyed_dict("lang"),
+        back_populates="parent",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+
+
+class ProgramTranslation(TranslationMixin, db.Model):
+    __tablename__ = "program_translation"
+    __table_args__ = (UniqueConstraint("program_id", "lang"), UniqueConstraint("lang", "slug"))
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
+    donor: Mapped[str] = mapped_column(String(300), default="")
+    partners: Mapped[str] = mapped_column(String(500), default="")
+    goals: Mapped[str] = mapped_column(Text, default="")
+    goals_html: Mapped[str] = mapped_column(Text, default="")
+    results: Mapped[str] = mapped_column(Text, default="")
+    results_html: Mapped[str] = mapped_column(Text, default="")
+    parent: Mapped["Program"] = relationship(back_populates="translations")
+
+    @validates("goals", "results")
+    def _render_more(self, key, value):
+        return self._render(key, value)
+
+
+class Program(Publishable, db.Model):
+    translation_class = ProgramTranslation
+    endpoint = "programs.detail"
+    image: Mapped[str | None] = mapped_column(String(300))
+    #: Current or past; stated by staff, because many programs have no known end date.
+    is_current: Mapped[bool] = mapped_column(default=True)
+    start_date: Mapped[date | None]
+    end_date: Mapped[date | None]
+    regions: Mapped[list["Region"]] = relationship(
+        secondary=program_region, back_populates="programs"
+    )
+    news: Mapped[list[News]] = relationship(back_populates="program")
+    translations: Mapped[dict[str, ProgramTranslation]] = relationship(
+        collection_class=attribute_keyed_dict("lang"),
+        back_populates="parent",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+
+
+class RegionTranslation(TranslationMixin, db.Model):
+    __tablename__ = "region_translation"
+    __table_args__ = (UniqueConstraint("region_id", "lang"), UniqueConstraint("lang", "slug"))
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"))
+    parent: Mapped["Region"] = relationship(back_populates="translations")
+
+
+REGION_KINDS = ("oblast", "district", "city", "jamoat", "community")
+
+
+class Region(Publishable, db.Model):
+    """A place of activity: oblast, then district or city, then jamoat; or a community."""
+
+    translation_class = RegionTranslation
+    endpoint = "regions.detail"
+    kind: Mapped[str] = mapped_column(String(16))
+    #: ISO 3166 country code: the cross-border communities are in Kyrgyzstan (KG).
+    country: Mapped[str] = mapped_column(String(2), default="TJ")
+    position: Mapped[int] = mapped_column(default=0)
+    image: Mapped[str | None] = mapped_column(String(300))
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("region.id", ondelete="SET NULL"), index=True
+    )
+    parent: Mapped["Region | None"] = relationship(
+        back_populates="children", remote_side="Region.id"
+    )
+    children: Mapped[list["Region"]] = relationship(
+        back_populates="parent", order_by="Region.position"
+    )
+    programs: Mapped[list[Program]] = relationship(
+        secondary=program_region, back_populates="regions"
+    )
+    news: Mapped[list[News]] = relationship(secondary=news_region, back_populates="regions")
+    translations: Mapped[dict[str, RegionTranslation]] = relationship(
+        collection_class=attribute_keyed_dict("lang"),
+        back_populates="parent",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+
+    @staticmethod
+    def tree(regions: list["Region"]) -> list[tuple["Region", list]]:
+        """Nest regions under their parents as (region, subtree) pairs, from one query's rows."""
+        ids = {r.id for r in regions}
+        by_parent = defaultdict(list)
+        for r in sorted(regions, key=lambda r: (r.position, r.id)):
+            by_parent[r.parent_id if r.parent_id in ids else None].append(r)
+
+        def build(parent_id):
+            return [(r, build(r.id)) for r in by_parent[parent_id]]
+
+        return build(None)
+
+    @property
+    def ancestors(self) -> list["Region"]:
+        """From the top of the tree down to the parent."""
+        chain, node = [], self.parent
+        while node is not None:
+            chain.insert(0, node)
+            node = node.parent
+        return chain
+
+
+class PageTranslation(TranslationMixin, db.Model):
+    __tablename__ = "page_translation"
+    __table_args__ = (UniqueConstraint("page_id", "lang"), UniqueConstraint("lang", "slug"))
+    page_id: Mapped[int] = mapped_column(ForeignKey("page.id", ondelete="CASCADE"))
+    parent: Mapped["Page"] = relationship(back_populates="translations")
+
+
+class Page(Publishable, db.Model):
+    """A standing page such as "about" or "contacts", found by its key."""
+
+    translation_class = PageTranslation
+    endpoint = "pages.page"
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    translations: Mapped[dict[str, PageTranslation]] = relationship(
+        collection_class=attribute_keyed_dict("lang"),
+        back_populates="parent",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+
+    def url_values(self, t) -> dict:
+        return {"key": self.key}
+
+
+ROLES = ("admin", "editor")
+
+
+class User(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(16), default="editor")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def __repr__(self):
+        return f"<User {self.email} {self.role}>"

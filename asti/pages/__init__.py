@@ -1,0 +1,86 @@
+"""Home, the standing pages (about, contacts), language choice, health check and errors."""
+
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    send_from_directory,
+    url_for,
+)
+from sqlalchemy import select, text
+
+from ..extensions import db
+from ..i18n import negotiate, show
+from ..models import News, Page, Program, Region
+
+bp = Blueprint("pages", __name__)
+
+HOME_NEWS = 5
+
+
+@bp.get("/")
+def root():
+    """Send the reader to their language: cookie, then Accept-Language, then the default."""
+    response = redirect(url_for("pages.home", lang=negotiate()))
+    response.headers["Vary"] = "Cookie, Accept-Language"
+    return response
+
+
+@bp.get("/<lang:lang>/")
+def home():
+    """Latest news, current programs and where ASTI works."""
+    news = db.session.scalars(
+        select(News)
+        .where(News.visible())
+        .order_by(News.published_at.desc(), News.id.desc())
+        .limit(HOME_NEWS)
+    ).all()
+    programs = db.session.scalars(
+        select(Program).where(Program.visible(), Program.is_current).order_by(Program.id)
+    ).all()
+    regions = db.session.scalars(select(Region).where(Region.visible())).all()
+    return render_template(
+        "pages/home.html", news=news, programs=programs, tree=Region.tree(regions)
+    )
+
+
+@bp.get("/<lang:lang>/<any(about, contacts):key>/")
+def page(key):
+    """A standing page such as "about" or "contacts"."""
+    item = db.session.scalar(select(Page).where(Page.key == key, Page.visible()))
+    if item is None or not item.translations:
+        abort(404)
+    return render_template("pages/page.html", shown=show(item))
+
+
+@bp.get("/media/<path:filename>")
+def media(filename):
+    """Uploaded images, from the instance folder (never from the code tree)."""
+    return send_from_directory(Path(current_app.instance_path) / "media", filename)
+
+
+@bp.get("/healthz")
+def healthz():
+    """200 when the database answers, for monitoring and the load balancer."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any database failure means "unhealthy", never a 500 page
+        return {"status": "database unavailable"}, 503
+    return {"status": "ok"}
+
+
+def page_not_found(error):
+    """Localized 404, in the reader's language when the URL names none."""
+    g.setdefault("lang", negotiate())
+    return render_template("pages/error.html", code=404), 404
+
+
+def server_error(error):
+    """Localized 500; the traceback goes to the log, not to the reader."""
+    g.setdefault("lang", negotiate())
+    return render_template("pages/error.html", code=500), 500

@@ -1,0 +1,37 @@
+"""Programs: current and past, each with donor, partners, period, regions and results."""
+
+from flask import Blueprint, render_template
+from sqlalchemy import select
+
+from ..extensions import db
+from ..i18n import show_item_or_404
+from ..models import News, Program
+
+bp = Blueprint("programs", __name__, url_prefix="/<lang:lang>/programs")
+
+
+@bp.get("/")
+def index():
+    """Current programs first, then past ones; the most recent start first in each."""
+    programs = db.session.scalars(
+        select(Program)
+        .where(Program.visible())
+        .order_by(Program.start_date.desc().nulls_last(), Program.id.desc())
+    ).all()
+    return render_template(
+        "programs/index.html",
+        current=[p for p in programs if p.is_current],
+        past=[p for p in programs if not p.is_current],
+    )
+
+
+@bp.get("/<slug>/")
+def detail(slug):
+    """One program: its facts, where it works and the news about it."""
+    shown = show_item_or_404(Program, slug)
+    news = db.session.scalars(
+        select(News)
+        .where(News.visible(), News.program_id == shown.item.id)
+        .order_by(News.published_at.desc())
+    ).all()
+    return render_template("programs/detail.html", shown=shown, news=news)

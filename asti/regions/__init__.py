@@ -1,0 +1,42 @@
+"""Regions of activity: the oblast -> district/city -> jamoat tree and cross-border places."""
+
+from flask import Blueprint, render_template
+from sqlalchemy import select
+
+from ..extensions import db
+from ..i18n import show_item_or_404
+from ..models import News, Program, Region
+
+bp = Blueprint("regions", __name__, url_prefix="/<lang:lang>/regions")
+
+
+@bp.get("/")
+def index():
+    """Every region of activity, as a tree."""
+    return render_template(
+        "regions/index.html",
+        tree=Region.tree(db.session.scalars(select(Region).where(Region.visible())).all()),
+    )
+
+
+@bp.get("/<slug>/")
+def detail(slug):
+    """One region: where it sits, what lies within it, its programs and news."""
+    shown = show_item_or_404(Region, slug)
+    region = shown.item
+    programs = db.session.scalars(
+        select(Program).where(Program.visible(), Program.regions.contains(region))
+    ).all()
+    news = db.session.scalars(
+        select(News)
+        .where(News.visible(), News.regions.contains(region))
+        .order_by(News.published_at.desc())
+    ).all()
+    children = db.session.scalars(
+        select(Region)
+        .where(Region.visible(), Region.parent_id == region.id)
+        .order_by(Region.position, Region.id)
+    ).all()
+    return render_template(
+        "regions/detail.html", shown=shown, programs=programs, news=news, children=children
+    )
