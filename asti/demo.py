@@ -505,7 +505,7 @@ def _ensure(model, text: dict, **attributes):
     item = model(**attributes)
     db.session.add(item)
     for lang, fields in text.items():
-        item.add_translation(lang, **fields)
+        item.set_translation(lang, **fields)
     db.session.flush()  # later entries look up slugs and relations through the database
     return item, True
 

@@ -57,12 +57,18 @@ class Publishable:
         """The URL arguments, besides ``lang``, of this item's page shown in translation ``t``."""
         return {"slug": t.slug}
 
-    def add_translation(self, lang: str, title: str, **fields):
-        """Add or replace the text in ``lang``; the slug comes from the title if not given."""
+    def set_translation(self, lang: str, title: str, **fields):
+        """Create or update the text in ``lang``. The slug is made from the given slug, or
+        else the title, and kept unique within the language."""
         cls = self.translation_class
-        fields.setdefault("slug", unique_slug(cls, lang, fields.get("slug") or title, self))
-        self.translations[lang] = cls(lang=lang, title=title, **fields)
-        return self.translations[lang]
+        fields["slug"] = unique_slug(cls, lang, fields.get("slug") or title, self)
+        translation = self.translations.get(lang)
+        if translation is None:
+            translation = self.translations[lang] = cls(lang=lang)
+        translation.title = title
+        for name, value in fields.items():
+            setattr(translation, name, value)
+        return translation
 
     def __repr__(self):
         return f"<{type(self).__name__} {self.id}>"
@@ -77,7 +83,7 @@ def unique_slug(cls, lang: str, text: str, owner=None) -> str:
         if other is None or (owner is not None and other.parent is owner):
             return slug
         n += 1
-        slug = f"{base[: SLUG_MAX - len(str(n)) - 1]}-{n}"
+        slug = f"{base[: SLUG_MAX - len(str(n)) - 1].rstrip('-')}-{n}"
 
 
 news_region = Table(

@@ -24,7 +24,7 @@ def add_news(app, texts: dict[str, str], **fields) -> None:
         item = News(published_at=fields.pop("published_at", datetime(2020, 1, 1)), **fields)
         db.session.add(item)
         for lang, title in texts.items():
-            item.add_translation(lang, title, body=f"Body of {title}")
+            item.set_translation(lang, title, body=f"Body of {title}")
         db.session.commit()
 
 
@@ -268,7 +268,7 @@ def test_body_is_sanitised_markdown(app, client):
     with app.app_context():
         item = News(published_at=datetime(2020, 1, 1))
         db.session.add(item)
-        item.add_translation(
+        item.set_translation(
             "en",
             "Unsafe",
             body='**bold** <script>alert(1)</script> <a href="javascript:alert(2)">x</a>'

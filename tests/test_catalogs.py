@@ -1,0 +1,86 @@
+"""The interface catalogs match the strings in the code and are fully translated."""
+
+import re
+
+import pytest
+from babel import Locale
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
+
+from asti.config import LANGUAGES, PROJECT_ROOT
+
+TRANSLATIONS = PROJECT_ROOT / "translations"
+PLACEHOLDER = re.compile(r"%\(\w+\)[a-z]|\{\w*\}")
+
+
+def key(message_id) -> str:
+    """The catalog key of a message: its singular form."""
+    return message_id[0] if isinstance(message_id, tuple | list) else message_id
+
+
+@pytest.fixture(scope="module")
+def source_ids() -> set[str]:
+    """The msgids in the code and templates now, extracted as `flask translate extract` does."""
+    with open(PROJECT_ROOT / "babel.cfg") as cfg:
+        method_map, options_map = parse_mapping_cfg(cfg)
+    found = extract_from_dir(
+        PROJECT_ROOT, method_map, options_map, keywords={**DEFAULT_KEYWORDS, "_l": None}
+    )
+    ids = {key(message) for _, _, message, _, _ in found}
+    assert len(ids) > 50
+    return ids
+
+
+def catalog(lang):
+    with open(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po", "rb") as po:
+        return read_po(po, locale=lang)
+
+
+def messages(lang):
+    return [m for m in catalog(lang) if m.id]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_catalog_matches_source(lang, source_ids):
+    """Every string of the code is in the catalog, and the catalog has no stale string."""
+    ids = {key(m.id) for m in messages(lang)}
+    assert sorted(source_ids - ids) == [], "run: flask --app asti translate update"
+    assert sorted(ids - source_ids) == [], "obsolete strings: run translate update"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_catalog_complete(lang):
+    """Every msgstr is filled in, nothing is fuzzy, and placeholders are kept."""
+    assert not catalog(lang).fuzzy
+    for m in messages(lang):
+        strings = m.string if isinstance(m.string, tuple | list) else [m.string]
+        assert all(strings), f"{lang}: untranslated {m.id!r}"
+        assert not m.fuzzy, f"{lang}: fuzzy {m.id!r}"
+        wanted = set(PLACEHOLDER.findall(" ".join([m.id] if isinstance(m.id, str) else m.id)))
+        for s in strings:
+            assert set(PLACEHOLDER.findall(s)) == wanted, f"{lang}: {m.id!r} -> {s!r}"
+
+
+def test_tajik_plural_forms():
+    """tg: two forms, "one" for 0 and 1 as CLDR says (one: i = 0 or n = 1)."""
+    tg = catalog("tg")
+    assert dict(tg.mime_headers)["Plural-Forms"] == "nplurals=2; plural=(n > 1);"
+    cldr = Locale("tg").plural_form
+    for n in range(30):
+        assert (n > 1) == (cldr(n) != "one"), n
+
+
+def test_tajik_letters():
+    """The tg catalog is written in Tajik, not Russian: it uses ғ ӣ қ ӯ ҳ ҷ."""
+    text = " ".join(m.string for m in messages("tg")).lower()
+    assert {c for c in "ғӣқӯҳҷ" if c not in text} == set()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_compiled_catalog_fresh(lang):
+    """messages.mo exists and is not older than messages.po."""
+    folder = TRANSLATIONS / lang / "LC_MESSAGES"
+    mo, po = folder / "messages.mo", folder / "messages.po"
+    assert mo.exists(), "run: flask --app asti translate compile"
+    assert mo.stat().st_mtime >= po.stat().st_mtime, "run: flask --app asti translate compile"
