@@ -5,9 +5,9 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import cli, i18n
+from . import cli, editor, i18n
 from .config import PROJECT_ROOT, Defaults
-from .extensions import babel, db, migrate
+from .extensions import SessionInterface, babel, db, migrate
 from .news import bp as news_bp
 from .pages import bp as pages_bp
 from .pages import page_not_found, server_error
@@ -55,7 +55,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     i18n.init_app(app)  # before the blueprints: their rules use the `lang` converter
 
-    for bp in (pages_bp, news_bp, programs_bp, regions_bp):
+    app.session_interface = SessionInterface()
+    editor.init_app(app)
+    for bp in (pages_bp, news_bp, programs_bp, regions_bp, editor.bp):
         app.register_blueprint(bp)
     app.register_error_handler(404, page_not_found)
     app.register_error_handler(500, server_error)

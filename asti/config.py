@@ -28,3 +28,18 @@ class Defaults:
 
     NEWS_PER_PAGE = 10
     OTHER_NEWS = 5
+
+    # Staff sessions: long enough that a slow afternoon of writing never logs anyone out.
+    PERMANENT_SESSION_LIFETIME = 14 * 24 * 3600
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    # A form's CSRF token lives as long as the session, not an hour: long edits must save.
+    WTF_CSRF_TIME_LIMIT = None
+
+    #: Failed logins allowed per account, and per address, within LOGIN_WINDOW seconds.
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_MAX_FAILURES_PER_IP = 20
+    LOGIN_WINDOW = 15 * 60
+
+    MAX_IMAGE_BYTES = 10 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024

@@ -502,7 +502,7 @@ def _ensure(model, text: dict, **attributes):
     item = _existing(model, text, attributes)
     if item is not None:
         return item, False
-    item = model(**attributes)
+    item = model(source_lang=next(iter(text)), **attributes)
     db.session.add(item)
     for lang, fields in text.items():
         item.set_translation(lang, **fields)

@@ -1,8 +1,12 @@
 """Extensions are created unbound here and bound to the app in the factory."""
 
+from flask import request
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -20,6 +24,15 @@ class Base(DeclarativeBase):
     )
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Mark the session cookie Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app):
+        return super().get_cookie_secure(app) or request.is_secure
+
+
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 babel = Babel()
+csrf = CSRFProtect()
+login_manager = LoginManager()

@@ -11,6 +11,7 @@ from werkzeug.routing import BaseConverter
 
 from .config import LANGUAGES
 from .extensions import db
+from .models import SlugRedirect
 
 #: Each language named in itself, as a switcher shows it.
 ENDONYMS = {"tg": "Тоҷикӣ", "ru": "Русский", "en": "English"}
@@ -122,15 +123,23 @@ def show(item) -> Localized:
 def show_item_or_404(model, slug: str) -> Localized:
     """The visible item that a detail URL's slug names, shown in the page's language.
 
-    A slug may be another language's (a fallback URL, or an old link from the switcher);
-    when the item has better text for this language, redirect there.
+    A slug may be another language's (a fallback URL, or an old link from the switcher),
+    or one the item had before a rename: redirect to the item's current URL.
     """
     tr = model.translation_class
     rows = db.session.scalars(
         select(tr).join(tr.parent).where(tr.slug == slug, model.visible())
     ).all()
     if not rows:
-        abort(404)
+        moved = db.session.scalar(
+            select(SlugRedirect).filter_by(kind=model.section, slug=slug).limit(1)
+        )
+        item = moved and db.session.scalar(
+            select(model).where(model.id == moved.item_id, model.visible())
+        )
+        if item is None:
+            abort(404)
+        abort(redirect(localize(item).url, 301))
     order = chain(g.lang)
     rows.sort(key=lambda t: order.index(t.lang) if t.lang in order else len(order))
     shown = show(rows[0].parent)
@@ -171,7 +180,8 @@ def init_app(app) -> None:
     def remember_lang(response):
         # Reading a page in a language is choosing it: `/` will lead back there.
         name = app.config["LANGUAGE_COOKIE"]
-        if "lang" in g and request.cookies.get(name) != g.lang:
+        # An editor's preview in another language is not a choice of language.
+        if "lang" in g and not g.get("preview") and request.cookies.get(name) != g.lang:
             response.set_cookie(
                 name,
                 g.lang,

@@ -4,11 +4,30 @@ per language (tg, ru, en). Which translation a reader sees is decided in ``asti.
 from collections import defaultdict
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint, and_, select
-from sqlalchemy.orm import Mapped, attribute_keyed_dict, mapped_column, relationship, validates
+from sqlalchemy import (
+    JSON,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    and_,
+    select,
+)
+from sqlalchemy.orm import (
+    Mapped,
+    attribute_keyed_dict,
+    declared_attr,
+    mapped_column,
+    relationship,
+    validates,
+)
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
+from .images import FALLBACK_WIDTH, rendition_path, rendition_widths
 from .text import SLUG_MAX, make_slug, render_markdown
 
 
@@ -28,6 +47,10 @@ class TranslationMixin:
     body: Mapped[str] = mapped_column(Text, default="")
     #: ``body`` rendered and sanitised once, on save, so pages never render Markdown.
     body_html: Mapped[str] = mapped_column(Text, default="")
+    #: Describes the item's image for readers who cannot see it.
+    image_alt: Mapped[str] = mapped_column(String(300), default="")
+    #: Changes only when this language's text changes: "outdated" compares it with the
+    #: original language's.
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     @validates("body")
@@ -39,19 +62,56 @@ class TranslationMixin:
         return f"<{type(self).__name__} {self.lang} {self.slug!r}>"
 
 
+STATUSES = ("draft", "published")
+
+
 class Publishable:
-    """Language-independent publishing state shared by all content types."""
+    """Language-independent state shared by all content types: publishing, trash, image,
+    and the version that guards against two people overwriting each other."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     status: Mapped[str] = mapped_column(String(16), default="published")
     published_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    #: In the trash since then; restorable.
+    deleted_at: Mapped[datetime | None]
+    #: The language the item was first written in: other languages translate it.
+    source_lang: Mapped[str] = mapped_column(String(2), default="tg")
+    #: Incremented by every UPDATE; a stale version makes the UPDATE fail (optimistic lock).
+    version: Mapped[int] = mapped_column(default=1)
+    image_id: Mapped[int | None] = mapped_column(ForeignKey("image.id", ondelete="SET NULL"))
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.version}
+
+    @declared_attr
+    def image(cls) -> Mapped["Image | None"]:
+        return relationship("Image")
 
     @classmethod
     def visible(cls):
         """SQL condition: what the public may see now (a future date is a schedule)."""
-        return and_(cls.status == "published", cls.published_at <= utcnow())
+        return and_(
+            cls.status == "published", cls.published_at <= utcnow(), cls.deleted_at.is_(None)
+        )
+
+    @property
+    def source(self):
+        """The translation in the original language (or the first one there is)."""
+        return self.translations.get(self.source_lang) or next(
+            iter(self.translations.values()), None
+        )
+
+    def translation_state(self, lang: str) -> str:
+        """``missing``, ``outdated`` (the original changed after it) or ``present``."""
+        translation, source = self.translations.get(lang), self.source
+        if translation is None:
+            return "missing"
+        if translation is not source and source.updated_at > translation.updated_at:
+            return "outdated"
+        return "present"
 
     def url_values(self, t) -> dict:
         """The URL arguments, besides ``lang``, of this item's page shown in translation ``t``."""
@@ -109,8 +169,8 @@ class NewsTranslation(TranslationMixin, db.Model):
 
 class News(Publishable, db.Model):
     translation_class = NewsTranslation
+    section = "news"  # its name in editor URLs, revisions and the audit log
     endpoint = "news.detail"
-    image: Mapped[str | None] = mapped_column(String(300))
     program_id: Mapped[int | None] = mapped_column(
         ForeignKey("program.id", ondelete="SET NULL"), index=True
     )
@@ -143,8 +203,8 @@ class ProgramTranslation(TranslationMixin, db.Model):
 
 class Program(Publishable, db.Model):
     translation_class = ProgramTranslation
+    section = "programs"
     endpoint = "programs.detail"
-    image: Mapped[str | None] = mapped_column(String(300))
     #: Current or past; stated by staff, because many programs have no known end date.
     is_current: Mapped[bool] = mapped_column(default=True)
     start_date: Mapped[date | None]
@@ -175,12 +235,12 @@ class Region(Publishable, db.Model):
     """A place of activity: oblast, then district or city, then jamoat; or a community."""
 
     translation_class = RegionTranslation
+    section = "regions"
     endpoint = "regions.detail"
     kind: Mapped[str] = mapped_column(String(16))
     #: ISO 3166 country code: the cross-border communities are in Kyrgyzstan (KG).
     country: Mapped[str] = mapped_column(String(2), default="TJ")
     position: Mapped[int] = mapped_column(default=0)
-    image: Mapped[str | None] = mapped_column(String(300))
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("region.id", ondelete="SET NULL"), index=True
     )
@@ -235,6 +295,7 @@ class Page(Publishable, db.Model):
     """A standing page such as "about" or "contacts", found by its key."""
 
     translation_class = PageTranslation
+    section = "pages"
     endpoint = "pages.page"
     key: Mapped[str] = mapped_column(String(40), unique=True)
     translations: Mapped[dict[str, PageTranslation]] = relationship(
@@ -248,16 +309,107 @@ class Page(Publishable, db.Model):
         return {"key": self.key}
 
 
+#: Content types by the name used in editor URLs.
+CONTENT = {model.section: model for model in (News, Program, Region, Page)}
+
+
+class Image(db.Model):
+    """An uploaded picture, stored as metadata-free renditions under ``media/<key>/``."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    width: Mapped[int]
+    height: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def renditions(self) -> list[tuple[int, str]]:
+        """(width, path under media/) of each WebP rendition, for ``srcset``."""
+        return [(w, rendition_path(self.key, w, "webp")) for w in rendition_widths(self.width)]
+
+    @property
+    def fallback(self) -> str:
+        return rendition_path(self.key, FALLBACK_WIDTH, "jpg")
+
+
+class SlugRedirect(db.Model):
+    """An old slug of an item, so that links to it keep working after a rename (301)."""
+
+    __table_args__ = (UniqueConstraint("kind", "lang", "slug"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    lang: Mapped[str] = mapped_column(String(2))
+    slug: Mapped[str] = mapped_column(String(SLUG_MAX))
+    item_id: Mapped[int]
+
+
+class Revision(db.Model):
+    """What an item looked like after one save: who saved it, when, and every field."""
+
+    __table_args__ = (Index("ix_revision_item", "kind", "item_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    item_id: Mapped[int]
+    version: Mapped[int]
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    user: Mapped["User | None"] = relationship()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    data: Mapped[dict] = mapped_column(JSON)
+
+
+class AuditEntry(db.Model):
+    """Who did what, for the audit log."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    user: Mapped["User | None"] = relationship()
+    action: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(16), default="")
+    item_id: Mapped[int | None]
+    detail: Mapped[str] = mapped_column(String(500), default="")
+    ip: Mapped[str] = mapped_column(String(64), default="")
+
+
+class LoginAttempt(db.Model):
+    """Failed logins, counted in the database so the limit holds across gunicorn workers."""
+
+    __table_args__ = (
+        Index("ix_login_attempt_email", "email", "created_at"),
+        Index("ix_login_attempt_ip", "ip", "created_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    ip: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 ROLES = ("admin", "editor")
 
 
 class User(db.Model):
+    """A staff account for the editor (Flask-Login reads the properties below)."""
+
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(300))
     role: Mapped[str] = mapped_column(String(16), default="editor")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

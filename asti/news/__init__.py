@@ -34,7 +34,11 @@ def index():
 @bp.get("/<slug>/")
 def detail(slug):
     """One article, with the latest other news below it."""
-    shown = show_item_or_404(News, slug)
+    return render_detail(show_item_or_404(News, slug))
+
+
+def render_detail(shown):
+    """The article page (also the editor's preview, so both show exactly the same)."""
     others = db.session.scalars(
         newest_first().where(News.id != shown.item.id).limit(current_app.config["OTHER_NEWS"])
     ).all()

@@ -49,19 +49,28 @@ def home():
     )
 
 
-@bp.get("/<lang:lang>/<any(about, contacts):key>/")
+@bp.get("/<lang:lang>/<key>/")
 def page(key):
-    """A standing page such as "about" or "contacts"."""
+    """A standing page such as "about" or "contacts" (URL rules with fixed words, like
+    ``/<lang>/news/``, take precedence over this one)."""
     item = db.session.scalar(select(Page).where(Page.key == key, Page.visible()))
     if item is None or not item.translations:
         abort(404)
-    return render_template("pages/page.html", shown=show(item))
+    return render_detail(show(item))
+
+
+def render_detail(shown):
+    """A standing page (also the editor's preview)."""
+    return render_template("pages/page.html", shown=shown)
 
 
 @bp.get("/media/<path:filename>")
 def media(filename):
-    """Uploaded images, from the instance folder (never from the code tree)."""
-    return send_from_directory(Path(current_app.instance_path) / "media", filename)
+    """Uploaded images, from the instance folder (never from the code tree). Their names
+    carry a hash of the pixels, so they never change and may be cached for a year."""
+    return send_from_directory(
+        Path(current_app.instance_path) / "media", filename, max_age=365 * 24 * 3600
+    )
 
 
 @bp.get("/healthz")

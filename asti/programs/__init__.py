@@ -28,7 +28,11 @@ def index():
 @bp.get("/<slug>/")
 def detail(slug):
     """One program: its facts, where it works and the news about it."""
-    shown = show_item_or_404(Program, slug)
+    return render_detail(show_item_or_404(Program, slug))
+
+
+def render_detail(shown):
+    """The program page (also the editor's preview)."""
     news = db.session.scalars(
         select(News)
         .where(News.visible(), News.program_id == shown.item.id)

@@ -22,7 +22,11 @@ def index():
 @bp.get("/<slug>/")
 def detail(slug):
     """One region: where it sits, what lies within it, its programs and news."""
-    shown = show_item_or_404(Region, slug)
+    return render_detail(show_item_or_404(Region, slug))
+
+
+def render_detail(shown):
+    """The region page (also the editor's preview)."""
     region = shown.item
     programs = db.session.scalars(
         select(Program).where(Program.visible(), Program.regions.contains(region))

@@ -1,0 +1,227 @@
+"""Editor forms. An item form has the shared fields and one section per language."""
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    EmailField,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from ..config import LANGUAGES
+from ..extensions import db
+from ..i18n import ENDONYMS
+from ..models import REGION_KINDS, ROLES, SLUG_MAX, Page
+
+MIN_PASSWORD = 10
+MARKDOWN_HELP = _l(
+    "Markdown: **bold**, *italic*, [link](https://…), a line starting with - for lists."
+)
+
+
+class TranslationForm(Form):
+    """One language's text. Left empty, the item simply has no text in that language."""
+
+    title = StringField(_l("Title"), [Length(max=300)])
+    slug = StringField(
+        _l("Address"),
+        [Length(max=SLUG_MAX)],
+        description=_l("The last part of the page's address; made from the title if empty."),
+    )
+    summary = TextAreaField(_l("Summary"), [Length(max=1000)])
+    body = TextAreaField(_l("Text"), [Length(max=200_000)], description=MARKDOWN_HELP)
+    image_alt = StringField(
+        _l("Image description"),
+        [Length(max=300)],
+        description=_l("What the image shows, for readers who cannot see it."),
+    )
+    confirm = BooleanField(_l("This translation matches the current original"))
+
+    #: Fields whose content makes the language "filled".
+    text_fields = ("title", "slug", "summary", "body", "image_alt")
+
+    def is_filled(self) -> bool:
+        return any((self[name].data or "").strip() for name in self.text_fields)
+
+    def validate_title(self, field):
+        if self.is_filled() and not (field.data or "").strip():
+            raise ValidationError(_l("A title is needed for this language."))
+
+    def content(self) -> dict:
+        return {name: (self[name].data or "").strip() for name in self.text_fields}
+
+
+class ProgramTranslationForm(TranslationForm):
+    donor = StringField(_l("Donor"), [Length(max=300)])
+    partners = StringField(_l("Partners"), [Length(max=500)])
+    goals = TextAreaField(_l("Goals"), [Length(max=20_000)], description=MARKDOWN_HELP)
+    results = TextAreaField(_l("Results"), [Length(max=20_000)], description=MARKDOWN_HELP)
+
+    text_fields = (*TranslationForm.text_fields, "donor", "partners", "goals", "results")
+
+
+class ItemForm(FlaskForm):
+    """Fields every content type shares."""
+
+    translation_form = TranslationForm
+    version = HiddenField()
+    status = SelectField(
+        _l("Status"), choices=[("draft", _l("Draft")), ("published", _l("Published"))]
+    )
+    published_at = DateTimeLocalField(
+        _l("Publication date"),
+        [Optional()],
+        format="%Y-%m-%dT%H:%M",
+        description=_l("Empty means now; a future time schedules the publication."),
+    )
+    image = FileField(_l("Image"), description=_l("JPEG, PNG or WebP."))
+    remove_image = BooleanField(_l("Remove the image"))
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for lang in LANGUAGES:
+            setattr(cls, lang, FormField(cls.translation_form, label=ENDONYMS[lang]))
+
+    def sections(self):
+        return [(lang, self[lang]) for lang in LANGUAGES]
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if not any(section.form.is_filled() for _, section in self.sections()):
+            self.form_errors.append(_l("Fill in at least one language."))
+            valid = False
+        return valid
+
+
+def _id_or_none(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class NewsForm(ItemForm):
+    program_id = SelectField(_l("Program"), coerce=_id_or_none, validate_choice=True)
+    region_ids = SelectMultipleField(_l("Regions"), coerce=int)
+
+
+class ProgramForm(ItemForm):
+    translation_form = ProgramTranslationForm
+    is_current = BooleanField(_l("Current program"))
+    start_date = DateField(_l("Start"), [Optional()])
+    end_date = DateField(_l("End"), [Optional()])
+    region_ids = SelectMultipleField(_l("Target regions"), coerce=int)
+
+    def validate_end_date(self, field):
+        if field.data and self.start_date.data and field.data < self.start_date.data:
+            raise ValidationError(_l("The end cannot be before the start."))
+
+
+class RegionForm(ItemForm):
+    kind = SelectField(
+        _l("Kind"),
+        choices=list(
+            zip(
+                REGION_KINDS,
+                [_l("Region (oblast)"), _l("District"), _l("Town"), _l("Jamoat"),
+                 _l("Cross-border communities")],
+                strict=True,
+            )
+        ),
+    )  # fmt: skip
+    country = SelectField(
+        _l("Country"), choices=[("TJ", _l("Tajikistan")), ("KG", _l("Kyrgyz Republic"))]
+    )
+    parent_id = SelectField(_l("Part of"), coerce=_id_or_none)
+    position = IntegerField(
+        _l("Order in the list"), [Optional(), NumberRange(0, 10_000)], default=0
+    )
+
+
+class PageForm(ItemForm):
+    key = StringField(
+        _l("Key"),
+        [DataRequired(), Length(max=40),
+         Regexp(r"^[a-z0-9-]+$", message=_l("Use a-z, 0-9 and -."))],
+        description=_l("The page's address in every language, for example about."),
+    )  # fmt: skip
+
+    #: The page being edited (None for a new one), set by the view.
+    item_id = None
+
+    def validate_key(self, field):
+        # /<lang>/<key>/ must not be an address the site already uses, such as news.
+        try:
+            endpoint, _args = current_app.url_map.bind("").match(f"/en/{field.data}/")
+        except HTTPException:
+            endpoint = None
+        other = db.session.scalar(select(Page.id).where(Page.key == field.data))
+        if endpoint != "pages.page" or other not in (None, self.item_id):
+            raise ValidationError(_l("This address is already used by the site."))
+
+
+FORMS = {"news": NewsForm, "programs": ProgramForm, "regions": RegionForm, "pages": PageForm}
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), [DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), [DataRequired(), Length(max=200)])
+
+
+def new_password_fields(label):
+    return (
+        PasswordField(label, [InputRequired(), Length(min=MIN_PASSWORD, max=200)]),
+        PasswordField(
+            _l("Repeat the password"),
+            [EqualTo("new_password", message=_l("The two passwords differ."))],
+        ),
+    )
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), [DataRequired()])
+    new_password, repeat = new_password_fields(_l("New password"))
+
+
+class UserForm(FlaskForm):
+    email = EmailField(_l("Email"), [DataRequired(), Length(max=254)])
+    role = SelectField(
+        _l("Role"),
+        choices=list(zip(ROLES, [_l("Administrator"), _l("Editor")], strict=True)),
+    )
+    active = BooleanField(_l("Can log in"), default=True)
+    new_password = PasswordField(
+        _l("New password"),
+        [Optional(), Length(min=MIN_PASSWORD, max=200)],
+        description=_l("Leave empty to keep the current password."),
+    )
+    repeat = PasswordField(
+        _l("Repeat the password"),
+        [EqualTo("new_password", message=_l("The two passwords differ."))],
+    )
+
+    def validate_email(self, field):
+        field.data = (field.data or "").strip().lower()
+        if "@" not in field.data.strip("@"):
+            raise ValidationError(_l("This is not an email address."))

@@ -1,0 +1,440 @@
+"""Uploaded images: what is accepted, what is stored, and that no metadata survives.
+
+The images are built with Pillow in memory; no application is needed except to render the
+lazy error messages.
+"""
+
+import io
+import re
+import struct
+import zlib
+
+import pytest
+from flask import Flask
+from flask_babel import Babel
+from PIL import Image, ImageDraw
+from PIL.PngImagePlugin import PngInfo
+from werkzeug.datastructures import FileStorage
+
+from asti.images import (
+    FALLBACK_WIDTH,
+    RENDITION_WIDTHS,
+    ImageRejected,
+    StoredImage,
+    rendition_path,
+    rendition_widths,
+    store_image,
+)
+
+MB = 1024 * 1024
+SECRET = "Ishkoshim-checkpoint"  # stands for any place name hidden in metadata
+GPS = {1: "N", 2: (39.0, 42.0, 0.0), 3: "E", 4: (69.0, 37.0, 0.0)}
+XMP = (
+    '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+    'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+    f'xmlns:dc="http://purl.org/dc/elements/1.1/" dc:description="{SECRET}"/>'
+    "</rdf:RDF></x:xmpmeta>"
+)
+
+
+@pytest.fixture
+def text():
+    """Render a lazy message as the English interface shows it."""
+    app = Flask(__name__)
+    Babel(app)
+
+    def render(message) -> str:
+        with app.test_request_context():
+            return str(message)
+
+    return render
+
+
+def picture(size, mode="RGB"):
+    """Something to look at: a background, a red block top left, a blue bar below it."""
+    image = Image.new("RGB", size, (240, 220, 160))
+    draw = ImageDraw.Draw(image)
+    width, height = size
+    draw.rectangle((0, 0, width // 4, height // 4), fill=(255, 0, 0))
+    draw.rectangle((0, height // 2, width - 1, height // 2 + height // 10), fill=(0, 0, 255))
+    return image.convert(mode)
+
+
+def encode(image, kind, **options) -> bytes:
+    out = io.BytesIO()
+    image.save(out, kind, **options)
+    return out.getvalue()
+
+
+def gps_exif(orientation=None) -> bytes:
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # camera make
+    exif[0x8825] = GPS  # the GPS IFD
+    if orientation:
+        exif[0x0112] = orientation
+    return exif.tobytes()
+
+
+def store(data: bytes, root, max_bytes=20 * MB, **options) -> StoredImage:
+    return store_image(io.BytesIO(data), root, max_bytes, **options)
+
+
+def files(root, result) -> dict[str, Image.Image]:
+    """The stored files of an image, opened, by name."""
+    folder = root / result.key
+    opened = {}
+    for path in sorted(folder.iterdir()):
+        with Image.open(path) as image:
+            image.load()
+            opened[path.name] = image
+    return opened
+
+
+def rejection(data, root, text, **options) -> str:
+    with pytest.raises(ImageRejected) as caught:
+        store(data, root, **options)
+    assert not list(root.glob("*/*")), "nothing is stored for a rejected upload"
+    return text(caught.value.message)
+
+
+def test_large_jpeg_gives_all_renditions(tmp_path):
+    result = store(encode(picture((2000, 1500)), "JPEG", quality=90), tmp_path)
+
+    assert re.fullmatch(r"[0-9a-f]{16}", result.key)
+    assert result == StoredImage(result.key, 1600, 1200)
+    stored = files(tmp_path, result)
+    assert set(stored) == {"480.webp", "960.webp", "1600.webp", "fallback.jpg"}
+    for width in RENDITION_WIDTHS:
+        image = stored[f"{width}.webp"]
+        assert image.format == "WEBP"
+        assert image.size == (width, width * 3 // 4)
+    fallback = stored["fallback.jpg"]
+    assert fallback.format == "JPEG"
+    assert fallback.mode == "RGB"
+    assert fallback.size == (FALLBACK_WIDTH, 720)
+    assert fallback.info.get("progressive")
+
+
+def test_small_image_is_not_upscaled(tmp_path):
+    result = store(encode(picture((300, 200)), "PNG"), tmp_path)
+
+    assert (result.width, result.height) == (300, 200)
+    stored = files(tmp_path, result)
+    assert set(stored) == {"300.webp", "fallback.jpg"}
+    assert stored["300.webp"].size == stored["fallback.jpg"].size == (300, 200)
+
+
+def test_medium_image_keeps_its_own_width_as_largest(tmp_path):
+    result = store(encode(picture((1000, 500)), "WEBP"), tmp_path)
+
+    assert (result.width, result.height) == (1000, 500)
+    stored = files(tmp_path, result)
+    assert set(stored) == {"480.webp", "960.webp", "1000.webp", "fallback.jpg"}
+    assert stored["1000.webp"].size == (1000, 500)
+    assert stored["fallback.jpg"].size == (960, 480)
+
+
+@pytest.mark.parametrize(
+    "width, widths",
+    [
+        (1, (1,)),
+        (300, (300,)),
+        (480, (480,)),
+        (700, (480, 700)),
+        (1000, (480, 960, 1000)),
+        (1600, (480, 960, 1600)),
+        (6000, (480, 960, 1600)),
+    ],
+)
+def test_rendition_widths(width, widths):
+    assert rendition_widths(width) == widths
+    # The largest stored width gives the same list, so StoredImage.width is enough.
+    assert rendition_widths(max(widths)) == widths
+
+
+def with_metadata(kind) -> bytes:
+    """A photo carrying GPS EXIF, XMP and a comment or text chunk, as `kind`."""
+    image = picture((1200, 900))
+    if kind == "JPEG":
+        return encode(
+            image,
+            "JPEG",
+            exif=gps_exif(),
+            xmp=XMP.encode(),
+            comment=SECRET.encode(),
+            icc_profile=b"\0" * 128,
+        )
+    if kind == "PNG":
+        chunks = PngInfo()
+        chunks.add_text("Location", SECRET)
+        chunks.add_itxt("XML:com.adobe.xmp", XMP)
+        return encode(image, "PNG", exif=gps_exif(), pnginfo=chunks)
+    return encode(image, "WEBP", exif=gps_exif(), xmp=XMP.encode())
+
+
+@pytest.mark.parametrize("kind", ["JPEG", "PNG", "WEBP"])
+def test_metadata_never_survives(tmp_path, kind):
+    data = with_metadata(kind)
+    with Image.open(io.BytesIO(data)) as source:  # the test image really carries it
+        assert source.getexif().get_ifd(0x8825)[2] == (39.0, 42.0, 0.0)
+    assert SECRET.encode() in data
+
+    result = store(data, tmp_path)
+
+    stored = files(tmp_path, result)
+    assert len(stored) == 4
+    for name, image in stored.items():
+        assert len(image.getexif()) == 0, name
+        assert not image.getexif().get_ifd(0x8825), name
+        leaked = {"exif", "xmp", "XML:com.adobe.xmp", "comment", "icc_profile", "Location"}
+        assert leaked.isdisjoint(image.info), (name, image.info)
+        raw = (tmp_path / result.key / name).read_bytes()
+        for marker in (SECRET.encode(), b"Exif", b"EXIF", b"XMP ", b"ns.adobe.com/xap"):
+            assert marker not in raw, (name, marker)
+
+
+def test_exif_orientation_turns_the_photo_upright(tmp_path):
+    # Stored landscape with the red block top left; orientation 6 = turn 90° clockwise.
+    data = encode(picture((400, 300)), "JPEG", quality=95, exif=gps_exif(orientation=6))
+    with Image.open(io.BytesIO(data)) as source:
+        assert source.size == (400, 300)
+        assert source.getexif()[0x0112] == 6
+
+    result = store(data, tmp_path)
+
+    assert (result.width, result.height) == (300, 400)
+    stored = files(tmp_path, result)
+    assert set(stored) == {"300.webp", "fallback.jpg"}
+    for image in stored.values():
+        assert image.size == (300, 400)
+        assert len(image.getexif()) == 0  # the orientation tag too: it is already applied
+        red, green, blue = image.convert("RGB").getpixel((290, 10))  # now top right
+        assert red > 200 and green < 60 and blue < 60
+        assert image.convert("RGB").getpixel((10, 10))[1] > 150  # top left is background
+
+
+def transparent_png() -> bytes:
+    """Left half fully transparent, right half opaque blue."""
+    image = Image.new("RGBA", (800, 600), (0, 0, 0, 0))
+    ImageDraw.Draw(image).rectangle((400, 0, 799, 599), fill=(0, 0, 255, 255))
+    return encode(image, "PNG")
+
+
+def palette_png() -> bytes:
+    """The same as a palette PNG whose colour 0 is transparent."""
+    image = Image.new("P", (800, 600), 0)
+    image.putpalette([0, 0, 0, 0, 0, 255])
+    ImageDraw.Draw(image).rectangle((400, 0, 799, 599), fill=1)
+    return encode(image, "PNG", transparency=0)
+
+
+@pytest.mark.parametrize("data", [transparent_png(), palette_png()], ids=["rgba", "palette"])
+def test_png_with_transparency(tmp_path, data):
+    result = store(data, tmp_path)
+
+    assert (result.width, result.height) == (800, 600)
+    stored = files(tmp_path, result)
+    assert set(stored) == {"480.webp", "800.webp", "fallback.jpg"}
+    webp = stored["800.webp"]
+    assert webp.mode == "RGBA"  # WebP keeps the transparency
+    assert webp.getpixel((10, 300))[3] == 0
+    assert webp.getpixel((790, 300))[3] == 255
+    fallback = stored["fallback.jpg"]
+    assert fallback.mode == "RGB"  # the JPEG is flattened onto white
+    assert min(fallback.getpixel((10, 300))) > 245
+    red, green, blue = fallback.getpixel((790, 300))
+    assert blue > 230 and red < 20 and green < 20
+
+
+def test_opaque_images_are_stored_without_alpha(tmp_path):
+    result = store(encode(picture((600, 400), "L"), "PNG"), tmp_path)
+
+    assert {image.mode for image in files(tmp_path, result).values()} == {"RGB"}
+
+
+def test_16_bit_greyscale_is_not_washed_out(tmp_path):
+    image = Image.new("I;16", (64, 64), 32768)  # middle grey on a 16-bit scale
+    result = store(encode(image, "PNG"), tmp_path)
+
+    grey = files(tmp_path, result)["fallback.jpg"].getpixel((32, 32))
+    assert all(120 <= channel <= 136 for channel in grey)
+
+
+def test_same_image_twice_is_stored_once(tmp_path):
+    data = encode(picture((1200, 800)), "JPEG")
+    first = store(data, tmp_path)
+    written = {p.name: p.stat().st_mtime_ns for p in (tmp_path / first.key).iterdir()}
+
+    again = store(data, tmp_path)
+
+    assert again == first
+    assert {p.name: p.stat().st_mtime_ns for p in (tmp_path / first.key).iterdir()} == written
+    assert [p.name for p in tmp_path.iterdir()] == [first.key]
+
+
+def test_key_comes_from_the_pixels_not_the_file(tmp_path):
+    image = picture((500, 300))
+    png = store(encode(image, "PNG"), tmp_path)
+    lossless_webp = store(encode(image, "WEBP", lossless=True, exif=gps_exif()), tmp_path)
+    other = store(encode(picture((500, 301)), "PNG"), tmp_path)
+
+    assert png.key == lossless_webp.key
+    assert other.key != png.key
+
+
+def test_a_missing_rendition_is_written_again(tmp_path):
+    data = encode(picture((2000, 1500)), "JPEG")
+    result = store(data, tmp_path)
+    (tmp_path / result.key / "960.webp").unlink()
+
+    assert store(data, tmp_path) == result
+    assert files(tmp_path, result)["960.webp"].size == (960, 720)
+
+
+def test_a_failed_write_leaves_no_file(tmp_path, monkeypatch):
+    def disk_full(image, fp, *args, **kwargs):
+        fp.write(b"half a file")
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(Image.Image, "save", disk_full)
+    with pytest.raises(OSError, match="No space"):
+        store(encode(picture((600, 400)), "PNG"), tmp_path)
+
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_no_temporary_files_remain(tmp_path):
+    result = store(encode(picture((1000, 700)), "JPEG"), tmp_path)
+
+    assert not [p.name for p in (tmp_path / result.key).iterdir() if p.name.startswith(".")]
+
+
+NOT_AN_IMAGE = "This file is not a JPEG, PNG or WebP image."
+DAMAGED = "This image file is damaged or incomplete. Please save or export it again."
+
+
+def svg() -> bytes:
+    return b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"Meeting notes, not a photo.\n" * 20,
+        encode(picture((300, 200)), "GIF"),
+        encode(picture((300, 200)), "BMP"),
+        encode(picture((300, 200)), "TIFF"),
+        svg(),
+        b"",
+    ],
+    ids=["text", "gif", "bmp", "tiff", "svg", "empty"],
+)
+def test_only_jpeg_png_and_webp_are_accepted(tmp_path, text, data):
+    assert rejection(data, tmp_path, text) == NOT_AN_IMAGE
+
+
+def test_file_name_and_content_type_are_not_trusted(tmp_path, text):
+    upload = FileStorage(
+        io.BytesIO(b"Meeting notes, not a photo.\n"),
+        filename="photo.jpg",
+        content_type="image/jpeg",
+    )
+    with pytest.raises(ImageRejected) as caught:
+        store_image(upload.stream, tmp_path, MB)
+    assert text(caught.value.message) == NOT_AN_IMAGE
+
+
+def broken_png() -> bytes:
+    data = bytearray(encode(picture((300, 200)), "PNG"))
+    data[data.index(b"IDAT") + 40] ^= 0xFF  # the chunk's checksum no longer matches
+    return bytes(data)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [encode(picture((800, 600)), "JPEG")[:3000], broken_png(), b"\xff\xd8\xff\xe0garbage"],
+    ids=["truncated-jpeg", "bad-png-checksum", "jpeg-header-only"],
+)
+def test_damaged_files_are_refused(tmp_path, text, data):
+    assert rejection(data, tmp_path, text) == DAMAGED
+
+
+@pytest.mark.parametrize("max_bytes, shown", [(int(1.5 * MB), "1.5"), (2 * MB, "2")])
+def test_too_many_bytes(tmp_path, text, max_bytes, shown):
+    message = rejection(b"\xff" * (max_bytes + 1), tmp_path, text, max_bytes=max_bytes)
+    assert message == f"The image is larger than {shown} MB."
+
+
+def test_a_large_upload_is_not_read_to_the_end(tmp_path):
+    class Upload(io.BytesIO):
+        consumed = 0
+
+        def read(self, size=-1):
+            chunk = super().read(size)
+            Upload.consumed += len(chunk)
+            return chunk
+
+    with pytest.raises(ImageRejected):
+        store_image(Upload(b"\xff" * 10 * MB), tmp_path, MB)
+    assert Upload.consumed == MB + 1
+
+
+def test_exactly_max_bytes_is_accepted(tmp_path):
+    data = encode(picture((300, 200)), "JPEG")
+    assert store(data, tmp_path, max_bytes=len(data)).width == 300
+
+
+def test_too_many_pixels(tmp_path, text):
+    data = encode(picture((1000, 500)), "PNG")
+    message = rejection(data, tmp_path, text, max_pixels=400_000)
+    assert message == "The image has more than 0.4 million pixels. Please make it smaller."
+
+
+def png_header(width, height) -> bytes:
+    """A PNG that declares a size but holds no pixels: a decompression bomb's header."""
+
+    def chunk(kind, body):
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize(
+    "size",
+    [(8000, 8000), (10_000, 10_000), (20_000, 20_000)],
+    ids=["over-our-limit", "pillow-warns", "pillow-refuses"],
+)
+def test_decompression_bombs_are_refused_before_decoding(tmp_path, text, size):
+    # Had the pixels been decoded, the missing image data would say "damaged" instead.
+    message = rejection(png_header(*size), tmp_path, text)
+    assert message == "The image has more than 40 million pixels. Please make it smaller."
+
+
+def test_too_tall_for_webp(tmp_path, text):
+    data = encode(Image.new("L", (200, 17_000), 128), "PNG")
+    assert (
+        rejection(data, tmp_path, text) == "This image is too tall for its width. Please crop it."
+    )
+
+
+def test_rendition_path():
+    assert rendition_path("3fa2c9e01b7d44aa", 960, "webp") == "3fa2c9e01b7d44aa/960.webp"
+    assert rendition_path("3fa2c9e01b7d44aa", 960, "jpg") == "3fa2c9e01b7d44aa/fallback.jpg"
+
+
+@pytest.mark.parametrize(
+    "key, width, ext",
+    [
+        ("../../etc/passwd", 960, "webp"),
+        ("3fa2c9e01b7d44aa/..", 960, "webp"),
+        ("3FA2C9E01B7D44AA", 960, "webp"),
+        ("3fa2c9e01b7d44aa", 0, "webp"),
+        ("3fa2c9e01b7d44aa", 960, "png"),
+    ],
+)
+def test_rendition_path_refuses_what_cannot_be_stored(key, width, ext):
+    with pytest.raises(ValueError):
+        rendition_path(key, width, ext)
