@@ -278,7 +278,7 @@ class Region(Publishable, db.Model):
     def ancestors(self) -> list["Region"]:
         """From the top of the tree down to the parent."""
         chain, node = [], self.parent
-        while node is not None:
+        while node is not None and node is not self and node not in chain:
             chain.insert(0, node)
             node = node.parent
         return chain

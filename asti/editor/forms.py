@@ -35,7 +35,7 @@ from wtforms.validators import (
 from ..config import LANGUAGES
 from ..extensions import db
 from ..i18n import ENDONYMS
-from ..models import REGION_KINDS, ROLES, SLUG_MAX, Page
+from ..models import REGION_KINDS, ROLES, SLUG_MAX, Page, Region
 
 MIN_PASSWORD = 10
 MARKDOWN_HELP = _l(
@@ -154,6 +154,17 @@ class RegionForm(ItemForm):
         _l("Country"), choices=[("TJ", _l("Tajikistan")), ("KG", _l("Kyrgyz Republic"))]
     )
     parent_id = SelectField(_l("Part of"), coerce=_id_or_none)
+
+    def validate_parent_id(self, field):
+        # A region inside one of its own sub-regions would make the tree a loop.
+        node = db.session.get(Region, field.data) if field.data else None
+        seen = set()
+        while node is not None and node.id not in seen:
+            if node.id == self.item_id:
+                raise ValidationError(_l("A region cannot be part of itself."))
+            seen.add(node.id)
+            node = node.parent
+
     position = IntegerField(
         _l("Order in the list"), [Optional(), NumberRange(0, 10_000)], default=0
     )
