@@ -4,7 +4,7 @@ FLASK  := $(VENV)/bin/flask --app asti
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install run test lint format clean
+.PHONY: install run test lint format clean chromium
 
 install: $(VENV)/installed instance/config.py
 	$(FLASK) translate compile
@@ -28,8 +28,12 @@ lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: install lint
+test: install lint chromium
 	$(VENV)/bin/pytest
+
+# Browser tests drive Debian's Chromium (never a downloaded browser).
+chromium:
+	@test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium; }
 
 format:
 	$(VENV)/bin/ruff check --fix .

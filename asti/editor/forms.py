@@ -196,23 +196,31 @@ FORMS = {"news": NewsForm, "programs": ProgramForm, "regions": RegionForm, "page
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), [DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), [DataRequired(), Length(max=200)])
-
-
-def new_password_fields(label):
-    return (
-        PasswordField(label, [InputRequired(), Length(min=MIN_PASSWORD, max=200)]),
-        PasswordField(
-            _l("Repeat the password"),
-            [EqualTo("new_password", message=_l("The two passwords differ."))],
-        ),
+    email = EmailField(
+        _l("Email"), [DataRequired(), Length(max=254)], render_kw={"autocomplete": "username"}
+    )
+    password = PasswordField(
+        _l("Password"),
+        [DataRequired(), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
     )
 
 
+NEW = {"autocomplete": "new-password"}
+
+
 class PasswordForm(FlaskForm):
-    current_password = PasswordField(_l("Current password"), [DataRequired()])
-    new_password, repeat = new_password_fields(_l("New password"))
+    current_password = PasswordField(
+        _l("Current password"), [DataRequired()], render_kw={"autocomplete": "current-password"}
+    )
+    new_password = PasswordField(
+        _l("New password"), [InputRequired(), Length(min=MIN_PASSWORD, max=200)], render_kw=NEW
+    )
+    repeat = PasswordField(
+        _l("Repeat the password"),
+        [EqualTo("new_password", message=_l("The two passwords differ."))],
+        render_kw=NEW,
+    )
 
 
 class UserForm(FlaskForm):
@@ -226,10 +234,12 @@ class UserForm(FlaskForm):
         _l("New password"),
         [Optional(), Length(min=MIN_PASSWORD, max=200)],
         description=_l("Leave empty to keep the current password."),
+        render_kw=NEW,
     )
     repeat = PasswordField(
         _l("Repeat the password"),
         [EqualTo("new_password", message=_l("The two passwords differ."))],
+        render_kw=NEW,
     )
 
     def validate_email(self, field):
