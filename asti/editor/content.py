@@ -26,7 +26,7 @@ from ..i18n import localize, show
 from ..images import ImageRejected, store_image
 from ..models import CONTENT, Image, Program, Region, Revision, utcnow
 from . import bp
-from .forms import FORMS
+from .forms import FORMS, options
 from .records import apply, audit, item_columns, record, snapshot, text_columns
 
 KINDS = "<any(news, programs, regions, pages):kind>"
@@ -74,12 +74,12 @@ def build_form(kind: str, item=None):
     form.item_id = item.id if item is not None else None
     none = [(None, "—")]
     if "program_id" in form:
-        form.program_id.choices = none + titled(db.session.scalars(live(Program)))
+        form.program_id.choices = options(none + titled(db.session.scalars(live(Program))))
     if "region_ids" in form:
-        form.region_ids.choices = titled(db.session.scalars(live(Region)))
+        form.region_ids.choices = options(titled(db.session.scalars(live(Region))))
     if "parent_id" in form:
         others = live(Region).where(Region.id != (item.id if item else None))
-        form.parent_id.choices = none + titled(db.session.scalars(others))
+        form.parent_id.choices = options(none + titled(db.session.scalars(others)))
     return form
 
 
@@ -172,7 +172,8 @@ def save(kind: str, item=None):
         for lang, section in form.sections():
             if section.form.confirm.data and lang in item.translations:
                 item.translations[lang].updated_at = utcnow()
-        item.updated_at = utcnow()  # every save bumps the version, even text-only ones
+        if not created:
+            item.updated_at = utcnow()  # every save bumps the version, even text-only ones
         record(item, "created" if created else "saved")
         db.session.commit()
     except StaleDataError:

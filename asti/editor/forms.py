@@ -16,6 +16,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -41,6 +42,11 @@ MIN_PASSWORD = 10
 MARKDOWN_HELP = _l(
     "Markdown: **bold**, *italic*, [link](https://…), a line starting with - for lists."
 )
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Select options from (value, label) pairs (WTForms 3.3 deprecates bare tuples)."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class TranslationForm(Form):
@@ -72,7 +78,11 @@ class TranslationForm(Form):
             raise ValidationError(_l("A title is needed for this language."))
 
     def content(self) -> dict:
-        return {name: (self[name].data or "").strip() for name in self.text_fields}
+        # Browsers send line breaks as CRLF; stored text uses LF, so an unchanged form
+        # must not look like a change (it would mark translations outdated).
+        return {
+            name: (self[name].data or "").replace("\r\n", "\n").strip() for name in self.text_fields
+        }
 
 
 class ProgramTranslationForm(TranslationForm):
@@ -90,7 +100,7 @@ class ItemForm(FlaskForm):
     translation_form = TranslationForm
     version = HiddenField()
     status = SelectField(
-        _l("Status"), choices=[("draft", _l("Draft")), ("published", _l("Published"))]
+        _l("Status"), choices=options([("draft", _l("Draft")), ("published", _l("Published"))])
     )
     published_at = DateTimeLocalField(
         _l("Publication date"),
@@ -141,7 +151,7 @@ class ProgramForm(ItemForm):
 class RegionForm(ItemForm):
     kind = SelectField(
         _l("Kind"),
-        choices=list(
+        choices=options(
             zip(
                 REGION_KINDS,
                 [_l("Region (oblast)"), _l("District"), _l("Town"), _l("Jamoat"),
@@ -151,7 +161,7 @@ class RegionForm(ItemForm):
         ),
     )  # fmt: skip
     country = SelectField(
-        _l("Country"), choices=[("TJ", _l("Tajikistan")), ("KG", _l("Kyrgyz Republic"))]
+        _l("Country"), choices=options([("TJ", _l("Tajikistan")), ("KG", _l("Kyrgyz Republic"))])
     )
     parent_id = SelectField(_l("Part of"), coerce=_id_or_none)
 
@@ -166,7 +176,10 @@ class RegionForm(ItemForm):
             node = node.parent
 
     position = IntegerField(
-        _l("Order in the list"), [Optional(), NumberRange(0, 10_000)], default=0
+        _l("Order in the list"),
+        [Optional(), NumberRange(0, 10_000)],
+        default=0,
+        filters=[lambda value: 0 if value is None else value],
     )
 
 
@@ -227,7 +240,8 @@ class UserForm(FlaskForm):
     email = EmailField(_l("Email"), [DataRequired(), Length(max=254)])
     role = SelectField(
         _l("Role"),
-        choices=list(zip(ROLES, [_l("Administrator"), _l("Editor")], strict=True)),
+        choices=options(zip(ROLES, [_l("Administrator"), _l("Editor")], strict=True)),
+        default="editor",  # least privilege unless an administrator is chosen
     )
     active = BooleanField(_l("Can log in"), default=True)
     new_password = PasswordField(

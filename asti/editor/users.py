@@ -39,7 +39,8 @@ def save_user(form, user: User | None):
     if user is None and not form.new_password.data:
         form.new_password.errors.append(_("A new account needs a password."))
         return None
-    if user is current_user and (form.role.data != "admin" or not form.active.data):
+    myself = user is not None and user.id == current_user.id
+    if myself and (form.role.data != "admin" or not form.active.data):
         # An administrator locking themselves out would leave nobody to undo it.
         form.role.errors.append(_("You cannot remove your own administrator rights."))
         return None
