@@ -402,6 +402,20 @@ def disable(app, email):
         db.session.commit()
 
 
+@pytest.mark.parametrize(("base_url", "secure"), [("http://localhost", False),
+                                                   ("https://localhost", True)])  # fmt: skip
+def test_session_cookie_flags(app, accounts, base_url, secure):
+    """The session cookie is HttpOnly and SameSite=Lax, and Secure when served over HTTPS."""
+    # Over HTTPS, Flask-WTF also checks that the form was sent from this site (Referer).
+    referer = {"Referer": f"{base_url}/editor/login"}
+    response = login(app.test_client(), ADMIN, base_url=base_url, headers=referer)
+    assert response.status_code == 302
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
+    flags = {part.strip().split("=")[0].lower() for part in cookie.split(";")}
+    assert "httponly" in flags and "samesite=lax" in cookie.lower()
+    assert ("secure" in flags) is secure
+
+
 @pytest.mark.parametrize(
     ("email", "password", "disabled"),
     [
