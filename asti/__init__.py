@@ -8,11 +8,13 @@ from flask import Flask
 from . import cli, editor, i18n
 from .config import PROJECT_ROOT, Defaults
 from .extensions import SessionInterface, babel, db, migrate
+from .feeds import bp as feeds_bp
 from .news import bp as news_bp
 from .pages import bp as pages_bp
 from .pages import page_not_found, server_error
 from .programs import bp as programs_bp
 from .regions import bp as regions_bp
+from .search import bp as search_bp
 
 MISSING_SECRET = (
     "ASTI refuses to start without a secret key: set the environment variable "
@@ -57,7 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.session_interface = SessionInterface()
     editor.init_app(app)
-    for bp in (pages_bp, news_bp, programs_bp, regions_bp, editor.bp):
+    for bp in (pages_bp, news_bp, programs_bp, regions_bp, feeds_bp, search_bp, editor.bp):
         app.register_blueprint(bp)
     app.register_error_handler(404, page_not_found)
     app.register_error_handler(500, server_error)

@@ -1,5 +1,6 @@
 """Commands for ``flask --app asti ...``: schema, demo content, users and catalogs."""
 
+import csv
 import subprocess
 import sys
 
@@ -11,7 +12,8 @@ from sqlalchemy import select
 from . import demo
 from .config import LANGUAGES, PROJECT_ROOT
 from .extensions import db
-from .models import ROLES, News, User
+from .models import ROLES, LegacyRedirect, News, User, legacy_paths
+from .search import index
 
 MIN_PASSWORD = 10
 
@@ -19,9 +21,49 @@ MIN_PASSWORD = 10
 @click.command("init-db")
 @with_appcontext
 def init_db():
-    """Create the schema, or upgrade it to the latest migration."""
+    """Create the schema, or upgrade it to the latest migration, and fill the search index."""
     upgrade()
     click.echo("Database schema is up to date.")
+    # A database from before the search index (or restored without it) gets one now.
+    if not index.find_any(db.session):
+        count = index.rebuild(db.session)
+        db.session.commit()
+        click.echo(f"Search index built: {count} items.")
+
+
+@click.command("search-rebuild")
+@with_appcontext
+def search_rebuild():
+    """Index every item for search again."""
+    count = index.rebuild(db.session)
+    db.session.commit()
+    click.echo(f"Search index rebuilt: {count} items.")
+
+
+@click.command("redirects-import")
+@click.argument("csv_file", type=click.File(encoding="utf-8-sig"))
+@with_appcontext
+def redirects_import(csv_file):
+    """Import old-site addresses from a CSV file of rows: old path, new path."""
+    added = updated = 0
+    for number, row in enumerate(csv.reader(csv_file), start=1):
+        if not row or row[0].strip().lower() in {"old", "old_path", "from"}:
+            continue  # blank line or header
+        if len(row) < 2:
+            raise click.ClickException(f"Line {number}: expected two columns, old and new.")
+        try:
+            old, target = legacy_paths(row[0], row[1])
+        except ValueError as error:
+            raise click.ClickException(f"Line {number}: {error}") from None
+        entry = db.session.scalar(select(LegacyRedirect).where(LegacyRedirect.old_path == old))
+        if entry is None:
+            db.session.add(LegacyRedirect(old_path=old, target=target))
+            added += 1
+        elif entry.target != target:
+            entry.target = target
+            updated += 1
+    db.session.commit()
+    click.echo(f"Redirects: {added} added, {updated} changed.")
 
 
 @click.command("seed-demo")
@@ -101,5 +143,5 @@ def compile_():
 
 
 def init_app(app) -> None:
-    for command in (init_db, seed_demo, create_user, translate):
+    for command in (init_db, search_rebuild, redirects_import, seed_demo, create_user, translate):
         app.cli.add_command(command)

@@ -35,6 +35,13 @@ class LangConverter(BaseConverter):
     regex = "|".join(LANGUAGES)
 
 
+class SlugConverter(BaseConverter):
+    """Slugs are made by ``text.make_slug``: anything else (``old-page.html``, Cyrillic)
+    matches no page, so it falls through to the 404 handler and the legacy redirects."""
+
+    regex = "[a-z0-9]+(?:-[a-z0-9]+)*"
+
+
 def base_language(tag: str) -> str:
     """``tg-TJ`` -> ``tg``; ``ru_RU`` -> ``ru``."""
     return tag.replace("_", "-").split("-")[0].strip().lower()
@@ -161,6 +168,7 @@ def alternates() -> dict[str, str]:
 def init_app(app) -> None:
     """Register the ``lang`` converter and the hooks that carry the language through URLs."""
     app.url_map.converters["lang"] = LangConverter
+    app.url_map.converters["slug"] = SlugConverter
 
     @app.url_value_preprocessor
     def pull_lang(endpoint, values):

@@ -3,6 +3,7 @@ per language (tg, ru, en). Which translation a reader sees is decided in ``asti.
 
 from collections import defaultdict
 from datetime import UTC, date, datetime
+from urllib.parse import unquote
 
 from sqlalchemy import (
     JSON,
@@ -341,6 +342,32 @@ class SlugRedirect(db.Model):
     lang: Mapped[str] = mapped_column(String(2))
     slug: Mapped[str] = mapped_column(String(SLUG_MAX))
     item_id: Mapped[int]
+
+
+def legacy_paths(old: str, target: str) -> tuple[str, str]:
+    """Normalise an old-site address and its new target; ValueError if unusable.
+
+    Old paths are stored decoded (``%D1%85`` -> ``х``), as Werkzeug hands them over; the
+    target must be a path on this site, so the table can never send readers elsewhere.
+    """
+    old, target = unquote(old.strip()), target.strip()
+    if "://" in old:
+        old = "/" + old.split("://", 1)[1].partition("/")[2]
+    if not old.startswith("/") or len(old) > 1000:
+        raise ValueError(f"{old!r} is not a path of the old site")
+    if not target.startswith("/") or target.startswith("//") or len(target) > 1000:
+        raise ValueError(f"{target!r} is not a path of this site")
+    return old, target
+
+
+class LegacyRedirect(db.Model):
+    """An address of the old site (asti.tj) and the page that replaces it (301)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Decoded path, as Werkzeug gives it (``/tg/хабарҳо.html``), with any query string.
+    old_path: Mapped[str] = mapped_column(String(1000), unique=True)
+    target: Mapped[str] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Revision(db.Model):

@@ -1,6 +1,19 @@
 """A small reader for the HTML the site serves: what a browser or crawler would see."""
 
+import json
+import re
 from html.parser import HTMLParser
+
+# The layout's schema.org data: the one <script> a page may hold, since it is never run.
+JSON_LD = re.compile(r'<script type="application/ld\+json">([^<]*)</script>')
+
+
+def without_json_ld(html: str) -> str:
+    """The page without its schema.org blocks, after checking that each is JSON and holds
+    no ``<`` (so no text inside can close the element and start a real script)."""
+    for data in JSON_LD.findall(html):
+        json.loads(data)
+    return JSON_LD.sub("", html)
 
 
 class Page(HTMLParser):
@@ -49,7 +62,9 @@ class Page(HTMLParser):
 
     @property
     def hreflang(self) -> dict[str, str]:
-        return {a["hreflang"]: a["href"] for a, _ in self.find_all("link", rel="alternate")}
+        links = self.find_all("link", rel="alternate")
+        # Other alternates, such as the news feed, are not language versions.
+        return {a["hreflang"]: a["href"] for a, _ in links if "hreflang" in a}
 
     @property
     def switcher(self) -> dict[str, str]:

@@ -244,7 +244,7 @@ def test_write_publish_and_read_a_tajik_news_item(browser, server, tmp_path):
         expect(page.locator("html")).to_have_attribute("lang", "en")
         menu = page.get_by_role("navigation", name="Main menu")
         links = menu.get_by_role("link")
-        expect(links).to_have_count(6)
+        expect(links).to_have_count(7)
         for href in links.evaluate_all("links => links.map(a => a.href)"):
             response = page.goto(href)
             assert response is not None and response.ok, f"{href}: {response and response.status}"

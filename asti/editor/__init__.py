@@ -58,4 +58,4 @@ def init_app(app) -> None:
     app.jinja_env.globals["now"] = utcnow
 
 
-from . import auth, content, users  # noqa: E402, F401  (they add their routes to bp)
+from . import auth, content, redirects, users  # noqa: E402, F401  (they add their routes to bp)

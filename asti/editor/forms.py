@@ -205,6 +205,19 @@ class PageForm(ItemForm):
             raise ValidationError(_l("This address is already used by the site."))
 
 
+class RedirectForm(FlaskForm):
+    old_path = StringField(
+        _l("Old address"),
+        [DataRequired(), Length(max=1000)],
+        description=_l("A path of the old site, for example /en/ob-organizacii.html"),
+    )
+    target = StringField(
+        _l("New address"),
+        [DataRequired(), Length(max=1000)],
+        description=_l("A path of this site, for example /en/about/"),
+    )
+
+
 FORMS = {"news": NewsForm, "programs": ProgramForm, "regions": RegionForm, "pages": PageForm}
 
 

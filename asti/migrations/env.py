@@ -19,6 +19,12 @@ config.set_main_option(
 target_metadata = migrate_ext.db.metadata
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    # The search index is made by hand per database engine (FTS5 or tsvector), not from
+    # the models: autogenerate must neither drop nor create it.
+    return not (type_ == "table" and name.startswith("search_"))
+
+
 def run_migrations_offline():
     """Emit SQL to stdout instead of running it (``flask db upgrade --sql``)."""
     context.configure(
@@ -40,6 +46,7 @@ def run_migrations_online():
     conf_args = dict(migrate_ext.configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
     with engine.connect() as connection:
+        conf_args.setdefault("include_object", include_object)
         context.configure(connection=connection, target_metadata=target_metadata, **conf_args)
         with context.begin_transaction():
             context.run_migrations()

@@ -9,6 +9,7 @@ from flask import (
     g,
     redirect,
     render_template,
+    request,
     send_from_directory,
     url_for,
 )
@@ -16,7 +17,7 @@ from sqlalchemy import select, text
 
 from ..extensions import db
 from ..i18n import negotiate, show
-from ..models import News, Page, Program, Region
+from ..models import LegacyRedirect, News, Page, Program, Region
 
 bp = Blueprint("pages", __name__)
 
@@ -49,7 +50,7 @@ def home():
     )
 
 
-@bp.get("/<lang:lang>/<key>/")
+@bp.get("/<lang:lang>/<slug:key>/")
 def page(key):
     """A standing page such as "about" or "contacts" (URL rules with fixed words, like
     ``/<lang>/news/``, take precedence over this one)."""
@@ -84,7 +85,15 @@ def healthz():
 
 
 def page_not_found(error):
-    """Localized 404, in the reader's language when the URL names none."""
+    """An address of the old site goes to its new page (301); anything else is a localized
+    404, in the reader's language when the URL names none."""
+    moved = db.session.scalar(
+        select(LegacyRedirect.target).where(
+            LegacyRedirect.old_path.in_([request.full_path.rstrip("?"), request.path])
+        )
+    )
+    if moved:
+        return redirect(moved, 301)
     g.setdefault("lang", negotiate())
     return render_template("pages/error.html", code=404), 404
 

@@ -25,7 +25,7 @@ def index():
     )
 
 
-@bp.get("/<slug>/")
+@bp.get("/<slug:slug>/")
 def detail(slug):
     """One program: its facts, where it works and the news about it."""
     return render_detail(show_item_or_404(Program, slug))

@@ -19,7 +19,7 @@ def index():
     )
 
 
-@bp.get("/<slug>/")
+@bp.get("/<slug:slug>/")
 def detail(slug):
     """One region: where it sits, what lies within it, its programs and news."""
     return render_detail(show_item_or_404(Region, slug))

@@ -1,0 +1,99 @@
+"""Search over published news, programs, regions and pages in all three languages."""
+
+import re
+
+from flask import Blueprint, abort, g, render_template, request
+from markupsafe import Markup, escape
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import CONTENT
+from . import index
+
+bp = Blueprint("search", __name__, url_prefix="/<lang:lang>/search")
+
+PER_PAGE = 10
+SNIPPET_WORDS = 30
+MAX_QUERY = 200
+
+
+def highlight(words: list[str], query_terms: list[str]) -> Markup:
+    """The words, escaped, with those starting with a query term in <mark>."""
+    out = []
+    for word in words:
+        tokens = re.findall(r"\w+", index.fold(word))
+        hit = any(t.startswith(q) for t in tokens for q in query_terms)
+        out.append(Markup("<mark>%s</mark>") % word if hit else escape(word))
+    return Markup(" ").join(out)
+
+
+def snippet(plain: str, query_terms: list[str]) -> Markup:
+    """About thirty words of the text around the first match."""
+    words = plain.split()
+    first = next(
+        (
+            i
+            for i, word in enumerate(words)
+            if any(
+                t.startswith(q) for t in re.findall(r"\w+", index.fold(word)) for q in query_terms
+            )
+        ),
+        0,
+    )
+    start = max(0, first - SNIPPET_WORDS // 3)
+    part = words[start : start + SNIPPET_WORDS]
+    text = highlight(part, query_terms)
+    if start > 0:
+        text = Markup("… ") + text
+    if start + SNIPPET_WORDS < len(words):
+        text += Markup(" …")
+    return text
+
+
+def page_number() -> int:
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or not 0 < int(raw) < 10_000:
+        abort(404)
+    return int(raw)
+
+
+@bp.get("/")
+def results():
+    """Ranked results with highlighted snippets; other languages are labelled."""
+    query = request.args.get("q", "")[:MAX_QUERY].strip()
+    page = page_number()
+    hits, total = index.find(db.session, query, g.lang, page, PER_PAGE)
+    if total and not hits:
+        abort(404)  # a page number past the last page
+    items = {}
+    for kind in {h.kind for h in hits}:
+        model = CONTENT[kind]
+        ids = [h.item_id for h in hits if h.kind == kind]
+        items.update(
+            {(kind, i.id): i for i in db.session.scalars(select(model).where(model.id.in_(ids)))}
+        )
+    query_terms = index.terms(query)
+    entries = []
+    for hit in hits:
+        item = items[(hit.kind, hit.item_id)]
+        t = item.translations[hit.lang]
+        plain = " ".join(filter(None, [t.summary, Markup(t.body_html).striptags()]))
+        entries.append(
+            {
+                "kind": hit.kind,
+                "item": item,
+                "t": t,
+                "title": highlight(t.title.split(), query_terms),
+                "snippet": snippet(plain, query_terms),
+            }
+        )
+    pages = (total + PER_PAGE - 1) // PER_PAGE
+    return render_template(
+        "search/results.html",
+        query=query,
+        searched=bool(query_terms),
+        entries=entries,
+        total=total,
+        page=page,
+        pages=pages,
+    )

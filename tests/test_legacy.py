@@ -1,0 +1,115 @@
+"""Addresses of the old site: imported from CSV or added in the editor, answered with 301."""
+
+import re
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import func, select
+
+from asti.extensions import db
+from asti.models import LegacyRedirect, User
+from tests.htmlpage import Page
+
+TAJIK_OLD = "/tg/дар-бораи-мо.html"
+
+
+@pytest.fixture
+def imported(app, runner, tmp_path):
+    csv_file = tmp_path / "old.csv"
+    csv_file.write_text(
+        "old,new\n"
+        "/en/ob-organizacii.html,/en/about/\n"
+        f"{quote(TAJIK_OLD)},/tg/about/\n"
+        "http://asti.tj/ru/novosti.html,/ru/news/\n"
+        "/index.php?option=com_content&id=5,/en/programs/\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(args=["redirects-import", str(csv_file)])
+    assert result.exit_code == 0, result.output
+    assert "4 added" in result.output
+    return csv_file
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/en/ob-organizacii.html", "/en/about/"),
+        (quote(TAJIK_OLD), "/tg/about/"),  # as browsers send it: percent-encoded
+        ("/ru/novosti.html", "/ru/news/"),
+        ("/index.php?option=com_content&id=5", "/en/programs/"),
+    ],
+)
+def test_old_addresses_redirect_permanently(client, imported, old, new):
+    """Each imported address answers 301 to its new page, which exists."""
+    response = client.get(old)
+    assert response.status_code == 301
+    assert response.headers["Location"] == new
+    assert client.get(new).status_code == 200
+
+
+def test_import_twice_changes_nothing(app, runner, imported):
+    """Importing the same file again adds nothing."""
+    result = runner.invoke(args=["redirects-import", str(imported)])
+    assert "0 added, 0 changed" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LegacyRedirect)) == 4
+
+
+@pytest.mark.parametrize(
+    "row", ["/old.html,https://elsewhere.example/", "/old.html,//elsewhere.example/", "only-one"]
+)
+def test_import_refuses_targets_outside_the_site(app, runner, tmp_path, row):
+    """A target off the site, or a malformed row, stops the import with a clear message."""
+    csv_file = tmp_path / "bad.csv"
+    csv_file.write_text(row + "\n", encoding="utf-8")
+    result = runner.invoke(args=["redirects-import", str(csv_file)])
+    assert result.exit_code != 0 and "Line 1" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LegacyRedirect)) == 0
+
+
+@pytest.mark.parametrize(
+    "path", ["/en/unknown-page.html", "/tg/хабарҳо/кӯҳна.html", "/ru/news/old.html", "/x.html"]
+)
+def test_unknown_old_addresses_are_404(client, imported, path):
+    """An .html address that is not in the table gets the normal localized 404."""
+    response = client.get(quote(path), headers={"Accept-Language": "ru"})
+    assert response.status_code == 404
+    assert Page(response.get_data(as_text=True)).text("h1") == "Страница не найдена"
+
+
+def test_editor_manages_old_addresses(app, client):
+    """Staff add and delete an old address in the editor."""
+    with app.app_context():
+        user = User(email="staff@asti.tj", role="editor")
+        user.set_password("long enough password")
+        db.session.add(user)
+        db.session.commit()
+
+    def token(url):
+        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(url).text).group(1)
+
+    client.post(
+        "/editor/login",
+        data={"email": "staff@asti.tj", "password": "long enough password",
+              "csrf_token": token("/editor/login")},
+    )  # fmt: skip
+    response = client.post(
+        "/editor/redirects/",
+        data={"old_path": "/en/kontakty.html", "target": "/en/contacts/",
+              "csrf_token": token("/editor/redirects/")},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert client.get("/en/kontakty.html").headers["Location"] == "/en/contacts/"
+    bad = client.post(
+        "/editor/redirects/",
+        data={"old_path": "/en/x.html", "target": "https://elsewhere.example/",
+              "csrf_token": token("/editor/redirects/")},
+    )  # fmt: skip
+    assert bad.status_code == 400 and "/en/x.html" in bad.get_data(as_text=True)
+    with app.app_context():
+        entry_id = db.session.scalar(select(LegacyRedirect.id))
+    client.post(
+        f"/editor/redirects/{entry_id}/delete", data={"csrf_token": token("/editor/redirects/")}
+    )
+    assert client.get("/en/kontakty.html").status_code == 404

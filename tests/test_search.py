@@ -1,0 +1,175 @@
+"""Search over HTTP: every language, look-alike letters, ranking, paging, nasty input."""
+
+import re
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import select, text
+
+from asti.extensions import db
+from asti.models import News, NewsTranslation, utcnow
+from tests.htmlpage import Page
+
+
+def search(client, lang, q, status=200, **params) -> Page:
+    response = client.get(f"/{lang}/search/", query_string={"q": q, **params})
+    assert response.status_code == status, response.get_data(as_text=True)[-500:]
+    return Page(response.get_data(as_text=True))
+
+
+def result_titles(page: Page) -> list[str]:
+    return [" ".join(t.split()) for _, t in page.find_all("h2", class_="card-title")]
+
+
+def add_news(app, lang, title, body="", **fields):
+    with app.app_context():
+        item = News(published_at=fields.pop("published_at", datetime(2020, 1, 1)), **fields)
+        db.session.add(item)
+        item.set_translation(lang, title, body=body)
+        db.session.commit()
+        return item.id
+
+
+@pytest.mark.parametrize(
+    ("lang", "query", "expected"),
+    [
+        ("tg", "Ашт", "UPSHIFT — омӯзиши чоррӯза дар Лабораторияҳои инноватсионӣ"),
+        ("ru", "журналистике", "Тренинг по журналистике"),
+        ("en", "upshift", "UPSHIFT is a 4-day training conducted at the Innovation Labs"),
+    ],
+)
+def test_search_in_each_language(client, lang, query, expected):
+    """A word of an item's text finds it, on the site of each language."""
+    assert expected in result_titles(search(client, lang, query))
+
+
+def test_tajik_word_typed_with_russian_letters(client):
+    """чомеахо (Russian keyboard) finds ҷомеаҳо, and the match is highlighted."""
+    page = search(client, "tg", "амнияти чомеахо")
+    assert "Амнияти ҷомеаҳо дар водии Фарғона" in result_titles(page)
+    assert "ҷомеаҳо" in [t for _, t in page.find_all("mark")]
+
+
+@pytest.mark.parametrize("query", ["ХУЧАНД", "хуҷанд", "Хуҷанд", "ҳуҷанд"])
+def test_case_and_look_alike_insensitive(client, query):
+    """Case and Tajik/Russian look-alikes do not matter (х/ҳ, ч/ҷ)."""
+    page = search(client, "tg", query)
+    assert "Тамос" in result_titles(page)
+
+
+def test_title_matches_rank_first(client):
+    """A match in the title ranks above matches in the text."""
+    assert result_titles(search(client, "tg", "гулистон"))[0] == "Шаҳри Гулистон"
+
+
+def test_other_languages_are_labelled(client):
+    """A Russian result on the English site carries a language label and lang attribute."""
+    page = search(client, "en", "журналистике")
+    labels = [(a["lang"], t) for a, t in page.find_all("span", class_="lang-label")]
+    assert ("ru", "Русский") in labels
+    link = next(a for a, t in page.find_all("a") if "Тренинг" in t)
+    assert link["lang"] == "ru" and link["href"] == "/ru/news/trening-po-zhurnalistike/"
+
+
+def test_each_item_appears_once(client):
+    """An item matching in several languages is listed once."""
+    page = search(client, "en", "saferworld")
+    hrefs = [a["href"] for a, _ in page.find_all("a") if re.search(r"/programs/.+/", a["href"])]
+    assert hrefs == ["/en/programs/community-security-in-the-ferghana-valley/"]
+
+
+def test_paging(app, client):
+    """Twelve matches make two pages; a page past the end is a 404."""
+    for n in range(12):
+        add_news(app, "en", f"Zebrafish report {n}", published_at=datetime(2021, 1, 1 + n))
+    first = search(client, "en", "zebrafish")
+    assert len(result_titles(first)) == 10
+    assert "12 results" in first.text("p", role="status")
+    second = search(client, "en", "zebrafish", page=2)
+    assert len(result_titles(second)) == 2
+    search(client, "en", "zebrafish", status=404, page=3)
+    search(client, "en", "zebrafish", status=404, page="abc")
+
+
+def test_index_follows_every_save(app, client):
+    """Edits, drafts, schedules and the trash change what search finds, with no other step."""
+    item_id = add_news(app, "en", "Quokka gathering")
+    assert result_titles(search(client, "en", "quokka")) == ["Quokka gathering"]
+    with app.app_context():
+        item = db.session.get(News, item_id)
+        item.set_translation("en", "Wombat gathering")
+        db.session.commit()
+    assert result_titles(search(client, "en", "quokka")) == []
+    assert result_titles(search(client, "en", "wombat")) == ["Wombat gathering"]
+    for change in (
+        {"status": "draft"},
+        {"published_at": utcnow() + timedelta(hours=1)},
+        {"deleted_at": utcnow()},
+    ):
+        with app.app_context():
+            item = db.session.get(News, item_id)
+            saved = {k: getattr(item, k) for k in change}
+            for k, v in change.items():
+                setattr(item, k, v)
+            db.session.commit()
+        assert result_titles(search(client, "en", "wombat")) == [], change
+        with app.app_context():
+            item = db.session.get(News, item_id)
+            for k, v in saved.items():
+                setattr(item, k, v)
+            db.session.commit()
+    assert result_titles(search(client, "en", "wombat")) == ["Wombat gathering"]
+
+
+def test_rebuild_command(app, client, runner):
+    """`flask search-rebuild` restores an emptied index."""
+    with app.app_context():
+        db.session.execute(text("DELETE FROM search_fts"))
+        db.session.commit()
+    assert result_titles(search(client, "en", "upshift")) == []
+    result = runner.invoke(args=["search-rebuild"])
+    assert result.exit_code == 0 and "14 items" in result.output
+    assert result_titles(search(client, "en", "upshift"))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   ",
+        "x" * 2000,
+        "журналист " * 300,
+        '"',
+        "'",
+        '"unbalanced',
+        "NEAR(upshift training)",
+        "upshift AND OR NOT",
+        "title:upshift",
+        "{title body}: upshift",
+        "^upshift",
+        "upshift*",
+        "*",
+        "(((",
+        "'; DROP TABLE news; --",
+        "1' OR '1'='1",
+        "\x00",
+        "%00",
+        "<script>alert(1)</script>",
+        "😀🇹🇯",
+        "ҷ" * 500,
+    ],
+)
+@pytest.mark.parametrize("lang", ["tg", "ru", "en"])
+def test_nasty_queries_get_a_friendly_page(app, client, lang, query):
+    """Empty, huge, quoted, operator and SQL queries: a normal page, never a 500."""
+    page = search(client, lang, query)
+    assert page.lang == lang
+    assert not any(t == "script" for t, _, _ in page.tags[page.tags.index(
+        next(x for x in page.tags if x[0] == "main")):])  # fmt: skip
+    with app.app_context():
+        assert db.session.scalar(select(NewsTranslation.id).limit(1)) is not None
+
+
+def test_search_is_in_the_menu(client):
+    """Every page links to the search page of its language."""
+    assert "/ru/search/" in Page(client.get("/ru/").get_data(as_text=True)).links()
