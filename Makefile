@@ -4,15 +4,16 @@ FLASK  := $(VENV)/bin/flask --app asti
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install run test lint format clean chromium
+.PHONY: install run test test-pg lint format clean chromium
 
 install: $(VENV)/installed instance/config.py
 	$(FLASK) translate compile
+	$(VENV)/bin/python -m whitenoise.compress -q static
 
 # Reinstall only when the dependencies change.
 $(VENV)/installed: pyproject.toml
 	python3 -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[dev,postgres]'
 	touch $@
 
 # A random secret key for this checkout, made once; production sets ASTI_SECRET_KEY instead.
@@ -29,6 +30,11 @@ lint:
 	$(VENV)/bin/ruff format --check .
 
 test: install lint chromium
+	$(VENV)/bin/pytest
+
+# The same suite on PostgreSQL: ASTI_TEST_DATABASE_URL names a server (see .ci/run).
+test-pg: install chromium
+	@test -n "$$ASTI_TEST_DATABASE_URL" || { echo "set ASTI_TEST_DATABASE_URL"; exit 2; }
 	$(VENV)/bin/pytest
 
 # Browser tests drive Debian's Chromium (never a downloaded browser).

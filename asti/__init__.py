@@ -3,9 +3,10 @@
 import os
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, editor, i18n
+from . import assets, cli, editor, i18n
 from .config import PROJECT_ROOT, Defaults
 from .extensions import SessionInterface, babel, db, migrate
 from .feeds import bp as feeds_bp
@@ -27,8 +28,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: configuration layers, extensions, blueprints, commands."""
     app = Flask(
         __name__,
-        # ASTI_INSTANCE_PATH lets an installed copy (or a test) keep its data elsewhere.
-        instance_path=os.environ.get("ASTI_INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
+        # Flask's default: instance/ beside a checkout, <prefix>/var/asti-instance when
+        # installed; ASTI_INSTANCE_PATH puts it anywhere (the server's /var/lib/asti).
+        instance_path=os.environ.get("ASTI_INSTANCE_PATH") or None,
         instance_relative_config=True,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
@@ -39,10 +41,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
 
-    if app.config["SECRET_KEY"] is not None:
+    if app.config["SECRET_KEY"] not in (None, ""):
         app.config["SECRET_KEY"] = str(app.config["SECRET_KEY"])  # env values may parse as JSON
     elif not (app.debug or app.testing):
-        raise RuntimeError(MISSING_SECRET)
+        raise RuntimeError(MISSING_SECRET)  # an empty value (a template not filled in) too
 
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config["SQLALCHEMY_DATABASE_URI"] = (
@@ -58,6 +60,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)  # before the blueprints: their rules use the `lang` converter
 
     app.session_interface = SessionInterface()
+    assets.init_app(app)
+    if app.config["PROXY_FIX"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    @app.after_request
+    def strict_transport(response):
+        # Once a browser has seen the site over HTTPS, it must never fall back to HTTP.
+        if request.is_secure:
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
+        return response
+
     editor.init_app(app)
     for bp in (pages_bp, news_bp, programs_bp, regions_bp, feeds_bp, search_bp, editor.bp):
         app.register_blueprint(bp)

@@ -3,8 +3,11 @@ environment variables, then the mapping a test passes to ``create_app``."""
 
 from pathlib import Path
 
-#: The checkout (or installed tree) that holds templates/, static/ and translations/.
+#: The checkout that holds templates/, static/ and translations/; an installed package
+#: (``pip install .``) carries them inside itself instead.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+if not (PROJECT_ROOT / "templates").is_dir():
+    PROJECT_ROOT = Path(__file__).resolve().parent
 
 LANGUAGES = ("tg", "ru", "en")
 
@@ -15,6 +18,8 @@ class Defaults:
     #: because the instance folder is only known there).
     DATABASE_URL = None
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    #: Behind nginx: trust its X-Forwarded-For/-Proto/-Host (one proxy), so HTTPS is seen.
+    PROXY_FIX = False
 
     DEFAULT_LANGUAGE = "tg"
     #: Where a reader goes when an item has no text in the asked language.

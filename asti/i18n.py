@@ -186,6 +186,8 @@ def init_app(app) -> None:
 
     @app.after_request
     def remember_lang(response):
+        if "lang" in g:
+            response.headers.setdefault("Content-Language", g.lang)
         # Reading a page in a language is choosing it: `/` will lead back there.
         name = app.config["LANGUAGE_COOKIE"]
         # An editor's preview in another language is not a choice of language.

@@ -97,3 +97,27 @@ def test_healthz_without_database(tmp_path):
     assert response.status_code == 503
     assert response.get_json() == {"status": "database unavailable"}
     assert not (tmp_path / "missing").exists()
+
+
+def test_empty_secret_key_is_refused(monkeypatch, tmp_path):
+    """ASTI_SECRET_KEY= left empty (an env template not filled in) is no secret either."""
+    monkeypatch.setenv("ASTI_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("ASTI_SECRET_KEY", "")
+    with pytest.raises(RuntimeError, match="ASTI_SECRET_KEY"):
+        create_app({"TESTING": False, "DATABASE_URL": "sqlite://"})
+
+
+def test_hsts_only_over_https(client):
+    """Strict-Transport-Security is sent over HTTPS, never over plain HTTP."""
+    secure = client.get("/en/", base_url="https://localhost")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert "Strict-Transport-Security" not in client.get("/en/").headers
+
+
+def test_proxy_fix_is_opt_in(seeded_db, tmp_path):
+    """X-Forwarded-Proto makes the request secure only with ASTI_PROXY_FIX."""
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
+    for trusted in (False, True):
+        app = make_app(seeded_db, PROXY_FIX=trusted)
+        response = app.test_client().get("/en/", headers=forwarded)
+        assert ("Strict-Transport-Security" in response.headers) is trusted

@@ -8,6 +8,7 @@ from sqlalchemy import select, text
 
 from asti.extensions import db
 from asti.models import News, NewsTranslation, utcnow
+from asti.search import index
 from tests.htmlpage import Page
 
 
@@ -124,7 +125,7 @@ def test_index_follows_every_save(app, client):
 def test_rebuild_command(app, client, runner):
     """`flask search-rebuild` restores an emptied index."""
     with app.app_context():
-        db.session.execute(text("DELETE FROM search_fts"))
+        db.session.execute(text(f"DELETE FROM {index.table_name(db.session.connection())}"))
         db.session.commit()
     assert result_titles(search(client, "en", "upshift")) == []
     result = runner.invoke(args=["search-rebuild"])

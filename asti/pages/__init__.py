@@ -69,9 +69,13 @@ def render_detail(shown):
 def media(filename):
     """Uploaded images, from the instance folder (never from the code tree). Their names
     carry a hash of the pixels, so they never change and may be cached for a year."""
-    return send_from_directory(
+    response = send_from_directory(
         Path(current_app.instance_path) / "media", filename, max_age=365 * 24 * 3600
     )
+    # Uploads are images only; even so, never let a browser run one as a page or script.
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @bp.get("/healthz")

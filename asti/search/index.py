@@ -35,6 +35,11 @@ def terms(query: str) -> list[str]:
     return [w[:MAX_TERM_LENGTH] for w in words[:MAX_TERMS]]
 
 
+def table_name(connection) -> str:
+    """Where the index lives: an FTS5 table in SQLite, a tsvector table elsewhere."""
+    return "search_fts" if connection.dialect.name == "sqlite" else "search_entry"
+
+
 def _rows(item) -> list[dict]:
     deleted = item.deleted_at is not None
     return [
@@ -55,7 +60,7 @@ def _rows(item) -> list[dict]:
 def write(connection, items) -> None:
     """Replace the index rows of these items."""
     sqlite = connection.dialect.name == "sqlite"
-    table = "search_fts" if sqlite else "search_entry"
+    table = table_name(connection)
     for item in items:
         connection.execute(
             text(f"DELETE FROM {table} WHERE kind = :kind AND item_id = :item_id"),
@@ -95,15 +100,14 @@ def _reindex(session, flush_context):
 def find_any(session) -> bool:
     """Does the index hold anything at all?"""
     connection = session.connection()
-    table = "search_fts" if connection.dialect.name == "sqlite" else "search_entry"
+    table = table_name(connection)
     return connection.execute(text(f"SELECT 1 FROM {table} LIMIT 1")).first() is not None
 
 
 def rebuild(session) -> int:
     """Index every item again (after a restore, an import, or a change of folding)."""
     connection = session.connection()
-    table = "search_fts" if connection.dialect.name == "sqlite" else "search_entry"
-    connection.execute(text(f"DELETE FROM {table}"))
+    connection.execute(text(f"DELETE FROM {table_name(connection)}"))
     count = 0
     for model in CONTENT.values():
         items = session.scalars(select(model)).all()
