@@ -3,16 +3,16 @@
 import os
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import assets, cli, editor, i18n
+from . import assets, cli, editor, i18n, security
 from .config import PROJECT_ROOT, Defaults
 from .extensions import SessionInterface, babel, db, migrate
 from .feeds import bp as feeds_bp
 from .news import bp as news_bp
 from .pages import bp as pages_bp
-from .pages import page_not_found, server_error
+from .pages import page_not_found, server_error, too_large
 from .programs import bp as programs_bp
 from .regions import bp as regions_bp
 from .search import bp as search_bp
@@ -63,20 +63,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     assets.init_app(app)
     if app.config["PROXY_FIX"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
-
-    @app.after_request
-    def strict_transport(response):
-        # Once a browser has seen the site over HTTPS, it must never fall back to HTTP.
-        if request.is_secure:
-            response.headers.setdefault(
-                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
-            )
-        return response
+    security.init_app(app)
 
     editor.init_app(app)
     for bp in (pages_bp, news_bp, programs_bp, regions_bp, feeds_bp, search_bp, editor.bp):
         app.register_blueprint(bp)
     app.register_error_handler(404, page_not_found)
+    app.register_error_handler(413, too_large)
     app.register_error_handler(500, server_error)
 
     cli.init_app(app)

@@ -1,15 +1,18 @@
 """Commands for ``flask --app asti ...``: schema, demo content, users and catalogs."""
 
 import csv
+import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from . import demo
+from . import backup, demo
 from .config import LANGUAGES, PROJECT_ROOT
 from .extensions import db
 from .models import ROLES, LegacyRedirect, News, User, legacy_paths
@@ -64,6 +67,39 @@ def redirects_import(csv_file):
             updated += 1
     db.session.commit()
     click.echo(f"Redirects: {added} added, {updated} changed.")
+
+
+def media_folder() -> Path:
+    return Path(current_app.instance_path) / "media"
+
+
+@click.command("backup")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(folder):
+    """Back up the database and the uploaded images into FOLDER (new or empty)."""
+    try:
+        made = backup.backup(current_app.config["SQLALCHEMY_DATABASE_URI"], media_folder(), folder)
+    except (FileExistsError, subprocess.CalledProcessError, sqlite3.Error) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backup of the {made['engine']} database and the images written to {folder}.")
+
+
+@click.command("restore")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(folder, yes):
+    """Replace the database and the uploaded images by the backup in FOLDER."""
+    if not yes:
+        click.confirm("This replaces all content and images by the backup. Continue?", abort=True)
+    db.session.remove()
+    db.engine.dispose()  # no pooled connection may keep the old database open
+    try:
+        made = backup.restore(current_app.config["SQLALCHEMY_DATABASE_URI"], media_folder(), folder)
+    except (FileNotFoundError, ValueError, subprocess.CalledProcessError, sqlite3.Error) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored the backup of {made['created']}.")
 
 
 @click.command("seed-demo")
@@ -143,5 +179,14 @@ def compile_():
 
 
 def init_app(app) -> None:
-    for command in (init_db, search_rebuild, redirects_import, seed_demo, create_user, translate):
+    for command in (
+        init_db,
+        search_rebuild,
+        redirects_import,
+        backup_command,
+        restore_command,
+        seed_demo,
+        create_user,
+        translate,
+    ):
         app.cli.add_command(command)

@@ -5,6 +5,7 @@ reach a page. Forms are always fetched, parsed and sent back with their CSRF tok
 import io
 import os
 import re
+import sqlite3
 import warnings
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
@@ -1138,11 +1139,42 @@ def test_second_save_of_a_stale_form_is_a_conflict(app, admin, editor):
     assert texts(app, News, item)["en"]["body"] == "Bob's text"
 
 
+def test_sqlite_save_holds_the_write_lock(app, admin, monkeypatch):
+    """On SQLite a save takes the write lock when it starts (BEGIN IMMEDIATE), so no other
+    worker can commit between its version check and its UPDATE: the race below cannot
+    happen there, and the other writer waits instead of being lost."""
+    from asti.editor import content
+
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("PostgreSQL: see test_save_racing_another_worker_is_a_conflict")
+    item = create(admin, "news", {"en-title": "Locked", "en-body": "Original text"})
+    store_upload, blocked = content.upload, []
+
+    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+
+    def other_worker_tries_to_commit(form):
+        other = sqlite3.connect(path, timeout=0.1, isolation_level=None)  # another process's
+        try:
+            other.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            blocked.append(str(error))
+        finally:
+            other.close()
+        return store_upload(form)
+
+    monkeypatch.setattr(content, "upload", other_worker_tries_to_commit)
+    edit(admin, "news", item, {"en-body": "My text"})
+    assert blocked and "locked" in blocked[0]
+    assert texts(app, News, item)["en"]["body"] == "My text"
+
+
 def test_save_racing_another_worker_is_a_conflict(app, admin, monkeypatch):
     """Another worker commits after the version check but before this save's UPDATE: the
     optimistic lock (version_id_col) still refuses with 409 and keeps their text."""
     from asti.editor import content
 
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("SQLite serializes writers: see test_sqlite_save_holds_the_write_lock")
     item = create(admin, "news", {"en-title": "Raced", "en-body": "Original text"})
     store_upload, raced = content.upload, []
 

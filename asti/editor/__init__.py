@@ -35,7 +35,7 @@ def admin_required():
 
 
 def load_user(user_id: str):
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    user = db.session.get(User, int(user_id)) if user_id.isdecimal() else None
     return user if user is not None and user.active else None
 
 

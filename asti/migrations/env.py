@@ -46,10 +46,22 @@ def run_migrations_online():
     conf_args = dict(migrate_ext.configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
     with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite's batch mode rebuilds a table and drops the old copy: with foreign keys
+            # on, that drop would cascade-delete every row referring to it. The pragma only
+            # works outside a transaction, hence on the driver's connection itself.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         conf_args.setdefault("include_object", include_object)
         context.configure(connection=connection, target_metadata=target_metadata, **conf_args)
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            driver = connection.connection.driver_connection
+            broken = driver.execute("PRAGMA foreign_key_check").fetchall()
+            driver.execute("PRAGMA foreign_keys=ON")
+            if broken:
+                raise RuntimeError(f"migration left rows with broken references: {broken[:5]}")
 
 
 if context.is_offline_mode():

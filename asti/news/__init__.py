@@ -10,6 +10,7 @@ from sqlalchemy import extract, func, select
 from ..extensions import db
 from ..i18n import chain, localize, show_item_or_404
 from ..models import News, Program, Region
+from ..paging import page_number
 
 bp = Blueprint("news", __name__, url_prefix="/<lang:lang>/news")
 
@@ -18,14 +19,6 @@ FILTERS = {
     "program": (Program, lambda program: News.program_id == program.id),
     "region": (Region, lambda region: News.regions.contains(region)),
 }
-
-
-def page_number() -> int:
-    """``?page=`` as a positive number; anything else names no page."""
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or not 0 < int(raw) < 100_000:
-        abort(404)
-    return int(raw)
 
 
 def newest_first():

@@ -102,6 +102,12 @@ def page_not_found(error):
     return render_template("pages/error.html", code=404), 404
 
 
+def too_large(error):
+    """Localized 413: a request or upload over MAX_CONTENT_LENGTH."""
+    g.setdefault("lang", negotiate())
+    return render_template("pages/error.html", code=413), 413
+
+
 def server_error(error):
     """Localized 500; the traceback goes to the log, not to the reader."""
     g.setdefault("lang", negotiate())

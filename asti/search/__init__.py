@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import CONTENT
+from ..paging import page_number
 from . import index
 
 bp = Blueprint("search", __name__, url_prefix="/<lang:lang>/search")
@@ -48,13 +49,6 @@ def snippet(plain: str, query_terms: list[str]) -> Markup:
     if start + SNIPPET_WORDS < len(words):
         text += Markup(" …")
     return text
-
-
-def page_number() -> int:
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or not 0 < int(raw) < 10_000:
-        abort(404)
-    return int(raw)
 
 
 @bp.get("/")
