@@ -18,29 +18,23 @@ SNIPPET_WORDS = 30
 MAX_QUERY = 200
 
 
+def matches(word: str, query_terms: list[str]) -> bool:
+    """Does a word of the text start with one of the (folded) query terms?"""
+    return any(t.startswith(q) for t in re.findall(r"\w+", index.fold(word)) for q in query_terms)
+
+
 def highlight(words: list[str], query_terms: list[str]) -> Markup:
-    """The words, escaped, with those starting with a query term in <mark>."""
-    out = []
-    for word in words:
-        tokens = re.findall(r"\w+", index.fold(word))
-        hit = any(t.startswith(q) for t in tokens for q in query_terms)
-        out.append(Markup("<mark>%s</mark>") % word if hit else escape(word))
-    return Markup(" ").join(out)
+    """The words, escaped, with those matching a query term in <mark>."""
+    return Markup(" ").join(
+        Markup("<mark>%s</mark>") % word if matches(word, query_terms) else escape(word)
+        for word in words
+    )
 
 
 def snippet(plain: str, query_terms: list[str]) -> Markup:
     """About thirty words of the text around the first match."""
     words = plain.split()
-    first = next(
-        (
-            i
-            for i, word in enumerate(words)
-            if any(
-                t.startswith(q) for t in re.findall(r"\w+", index.fold(word)) for q in query_terms
-            )
-        ),
-        0,
-    )
+    first = next((i for i, word in enumerate(words) if matches(word, query_terms)), 0)
     start = max(0, first - SNIPPET_WORDS // 3)
     part = words[start : start + SNIPPET_WORDS]
     text = highlight(part, query_terms)
