@@ -1,6 +1,7 @@
 """Content model: each item has language-independent fields and one translation row
 per language (tg, ru, en). Which translation a reader sees is decided in ``asti.i18n``."""
 
+import re
 from collections import defaultdict
 from datetime import UTC, date, datetime
 from urllib.parse import unquote
@@ -344,6 +345,13 @@ class SlugRedirect(db.Model):
     item_id: Mapped[int]
 
 
+#: Control characters: never part of a real address (NUL cannot even be stored).
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: A path on this site: one leading slash, then no second slash or backslash, no space or
+#: control character anywhere.
+LOCAL_PATH = re.compile(r"/(?![/\\])[^\s\x00-\x1f\x7f\\]*")
+
+
 def legacy_paths(old: str, target: str) -> tuple[str, str]:
     """Normalise an old-site address and its new target; ValueError if unusable.
 
@@ -353,9 +361,10 @@ def legacy_paths(old: str, target: str) -> tuple[str, str]:
     old, target = unquote(old.strip()), target.strip()
     if "://" in old:
         old = "/" + old.split("://", 1)[1].partition("/")[2]
-    if not old.startswith("/") or len(old) > 1000:
+    if not old.startswith("/") or len(old) > 1000 or CONTROL.search(old):
         raise ValueError(f"{old!r} is not a path of the old site")
-    if not target.startswith("/") or target.startswith("//") or len(target) > 1000:
+    # Browsers drop tabs and newlines and read \ as /, so "/\t/host" would leave the site.
+    if not LOCAL_PATH.fullmatch(target) or len(target) > 1000:
         raise ValueError(f"{target!r} is not a path of this site")
     return old, target
 

@@ -44,6 +44,25 @@ MARKDOWN_HELP = _l(
 )
 
 
+def _without_nul(value):
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class DropNul:
+    """Form meta that removes NUL characters from every field: they mean nothing in text,
+    and PostgreSQL cannot store them."""
+
+    def bind_field(self, form, unbound_field, options):
+        if unbound_field.field_class is not FormField:  # a FormField takes no filters
+            filters = [*unbound_field.kwargs.get("filters", ()), _without_nul]
+            options = {**options, "filters": filters}
+        return unbound_field.bind(form=form, **options)
+
+
+class SafeForm(FlaskForm):
+    Meta = DropNul
+
+
 def options(pairs) -> list[SelectChoice]:
     """Select options from (value, label) pairs (WTForms 3.3 deprecates bare tuples)."""
     return [SelectChoice(value, label) for value, label in pairs]
@@ -51,6 +70,8 @@ def options(pairs) -> list[SelectChoice]:
 
 class TranslationForm(Form):
     """One language's text. Left empty, the item simply has no text in that language."""
+
+    Meta = DropNul
 
     title = StringField(_l("Title"), [Length(max=300)])
     slug = StringField(
@@ -94,7 +115,7 @@ class ProgramTranslationForm(TranslationForm):
     text_fields = (*TranslationForm.text_fields, "donor", "partners", "goals", "results")
 
 
-class ItemForm(FlaskForm):
+class ItemForm(SafeForm):
     """Fields every content type shares."""
 
     translation_form = TranslationForm
@@ -205,7 +226,7 @@ class PageForm(ItemForm):
             raise ValidationError(_l("This address is already used by the site."))
 
 
-class RedirectForm(FlaskForm):
+class RedirectForm(SafeForm):
     old_path = StringField(
         _l("Old address"),
         [DataRequired(), Length(max=1000)],
@@ -221,7 +242,7 @@ class RedirectForm(FlaskForm):
 FORMS = {"news": NewsForm, "programs": ProgramForm, "regions": RegionForm, "pages": PageForm}
 
 
-class LoginForm(FlaskForm):
+class LoginForm(SafeForm):
     email = EmailField(
         _l("Email"), [DataRequired(), Length(max=254)], render_kw={"autocomplete": "username"}
     )
@@ -235,7 +256,7 @@ class LoginForm(FlaskForm):
 NEW = {"autocomplete": "new-password"}
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(SafeForm):
     current_password = PasswordField(
         _l("Current password"), [DataRequired()], render_kw={"autocomplete": "current-password"}
     )
@@ -249,7 +270,7 @@ class PasswordForm(FlaskForm):
     )
 
 
-class UserForm(FlaskForm):
+class UserForm(SafeForm):
     email = EmailField(_l("Email"), [DataRequired(), Length(max=254)])
     role = SelectField(
         _l("Role"),
@@ -270,6 +291,7 @@ class UserForm(FlaskForm):
     )
 
     def validate_email(self, field):
+        # Lowercasing may lengthen a string ("İ" becomes two characters): check afterwards.
         field.data = (field.data or "").strip().lower()
-        if "@" not in field.data.strip("@"):
+        if "@" not in field.data.strip("@") or len(field.data) > 254:
             raise ValidationError(_l("This is not an email address."))

@@ -1,6 +1,7 @@
 """News: the list, newest first (all of it, one year's, one program's or one region's), and
 the article with "Other news"."""
 
+import re
 from datetime import datetime
 
 from flask import Blueprint, abort, current_app, g, render_template, request
@@ -8,11 +9,13 @@ from flask_babel import to_user_timezone, to_utc
 from sqlalchemy import extract, func, select
 
 from ..extensions import db
-from ..i18n import chain, localize, show_item_or_404
+from ..i18n import SlugConverter, chain, localize, show_item_or_404
 from ..models import News, Program, Region
 from ..paging import page_number
 
 bp = Blueprint("news", __name__, url_prefix="/<lang:lang>/news")
+
+SLUG = re.compile(SlugConverter.regex)
 
 #: The list's ``?program=`` and ``?region=`` filters: what each names, and the news it keeps.
 FILTERS = {
@@ -46,6 +49,8 @@ def filters() -> tuple[dict[str, str], list, list]:
     for name, (model, condition) in FILTERS.items():
         slug = request.args.get(name)
         if slug is not None:
+            if not SLUG.fullmatch(slug):  # no slug looks otherwise (and NUL breaks PostgreSQL)
+                abort(404)
             item = named_by(model, slug)
             args[name] = slug
             items.append(item)

@@ -17,7 +17,7 @@ from sqlalchemy import select, text
 
 from ..extensions import db
 from ..i18n import negotiate, show
-from ..models import LegacyRedirect, News, Page, Program, Region
+from ..models import CONTROL, LegacyRedirect, News, Page, Program, Region
 
 bp = Blueprint("pages", __name__)
 
@@ -91,7 +91,8 @@ def healthz():
 def page_not_found(error):
     """An address of the old site goes to its new page (301); anything else is a localized
     404, in the reader's language when the URL names none."""
-    moved = db.session.scalar(
+    # No stored address holds control characters (and PostgreSQL refuses NUL in a query).
+    moved = not CONTROL.search(request.full_path) and db.session.scalar(
         select(LegacyRedirect.target).where(
             LegacyRedirect.old_path.in_([request.full_path.rstrip("?"), request.path])
         )
