@@ -44,7 +44,7 @@ from sqlalchemy import select
 from asti.config import PROJECT_ROOT
 from asti.extensions import db
 from asti.models import News, Revision, User
-from tests.conftest import POSTGRES, make_app
+from tests.conftest import make_app
 from tests.test_editor import csrf_of, form_fields, theirs
 
 PASSWORD = "a long enough secret"
@@ -330,15 +330,6 @@ def simultaneously(calls: list) -> list:
 # --- 1. two editors, one item, one moment -----------------------------------------------------
 
 
-@pytest.mark.xfail(
-    POSTGRES is not None,
-    strict=True,
-    reason="bug (PostgreSQL): the later of two simultaneous saves of one item fails with a "
-    "500 instead of the 409 conflict page (the editor's text is lost): its autoflush "
-    "reindexes search_entry, whose DELETE waits for the first save's transaction and then "
-    "misses the rows that transaction inserted, so the INSERT violates search_entry_pkey "
-    "before the version check can say StaleDataError",
-)
 def test_two_editors_saving_the_same_item_at_once(request, server):
     """Both load version v and save at the same moment (a barrier): exactly one 302 and one
     409 whose page shows both texts; the database holds the winner's title and its revision,

@@ -43,8 +43,11 @@ def ui_lang() -> str:
     return str(get_locale())
 
 
-def get_item(kind: str, item_id: int, deleted: bool = False):
-    item = db.session.get(CONTENT[kind], item_id)
+def get_item(kind: str, item_id: int, deleted: bool = False, lock: bool = False):
+    """The item, or 404. ``lock`` holds its row until the save commits (PostgreSQL's
+    SELECT ... FOR UPDATE; SQLite's BEGIN IMMEDIATE already does), so a second save of the
+    same item waits, then sees the new version and gets the conflict page."""
+    item = db.session.get(CONTENT[kind], item_id, with_for_update=lock, populate_existing=lock)
     if item is None or (item.deleted_at is not None) != deleted:
         raise NotFound()
     return item
@@ -210,7 +213,7 @@ def create(kind):
 @bp.route(f"/{KINDS}/<int:item_id>", methods=["GET", "POST"])
 def edit(kind, item_id):
     """Edit an item in all its languages."""
-    return save(kind, get_item(kind, item_id))
+    return save(kind, get_item(kind, item_id, lock=request.method == "POST"))
 
 
 @bp.get(f"/{KINDS}/<int:item_id>/preview/<code>")
