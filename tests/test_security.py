@@ -1,6 +1,7 @@
 """Security headers, request limits, and the SQLite settings that make concurrent writes
 safe."""
 
+import io
 import re
 
 import pytest
@@ -70,3 +71,28 @@ def test_sqlite_is_set_up_for_concurrent_workers(app):
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_scanner_probes_are_not_500s(app, client):
+    """Found by the security audit: a newline in the editor's ?next= (header injection)
+    and text fields sent as file parts (as wapiti does) are refused, never a 500."""
+    from tests.test_editor import ADMIN, PASSWORD, csrf_of, html_of, login
+
+    response = client.get("/editor/language/en?next=%2Feditor%2F%3F%0Aenv%3B")
+    assert response.status_code == 302 and response.headers["Location"] == "/editor/"
+    with app.app_context():
+        from asti.models import User
+
+        user = User(email=ADMIN, role="admin")
+        user.set_password(PASSWORD)
+        db.session.add(user)
+        db.session.commit()
+    login(client, ADMIN)
+    token = csrf_of(html_of(client.get("/editor/news/1")))
+    as_files = {
+        name: (io.BytesIO(value.encode()), "field.txt")
+        for name, value in {"csrf_token": token, "en-title": "x", "status": "published",
+                            "published_at": "2020-01-01T00:00", "version": "1"}.items()
+    }  # fmt: skip
+    response = client.post("/editor/news/1", data=as_files, content_type="multipart/form-data")
+    assert 400 <= response.status_code < 500

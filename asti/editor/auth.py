@@ -10,7 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..config import LANGUAGES
 from ..extensions import db
-from ..models import LoginAttempt, User, utcnow
+from ..models import LOCAL_PATH, LoginAttempt, User, utcnow
 from . import bp
 from .forms import LoginForm, PasswordForm
 from .records import audit
@@ -38,7 +38,7 @@ def throttled(email: str, ip: str) -> bool:
 
 def safe_next(target: str | None) -> str:
     """Only return to a page of the editor, never to another site."""
-    if target and target.startswith("/editor/") and not target.startswith("//"):
+    if target and target.startswith("/editor/") and LOCAL_PATH.fullmatch(target):
         return target
     return url_for("editor.index")
 

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy import select
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from werkzeug.exceptions import HTTPException
 from wtforms import (
     BooleanField,
@@ -51,6 +52,17 @@ def _without_nul(value):
 class DropNul:
     """Form meta that removes NUL characters from every field: they mean nothing in text,
     and PostgreSQL cannot store them."""
+
+    def wrap_formdata(self, form, formdata):
+        formdata = super().wrap_formdata(form, formdata)
+        if isinstance(formdata, CombinedMultiDict):
+            # Only file fields take files: a text field sent as a file part (as some
+            # scanners do) stays missing text, and never reaches a validator as a file.
+            files, fields = formdata.dicts[0], formdata.dicts[1:]
+            wanted = {field.name for field in form if isinstance(field, FileField)}
+            uploads = MultiDict([(k, v) for k, v in files.items(multi=True) if k in wanted])
+            formdata = CombinedMultiDict([uploads, *fields])
+        return formdata
 
     def bind_field(self, form, unbound_field, options):
         if unbound_field.field_class is not FormField:  # a FormField takes no filters
