@@ -41,7 +41,7 @@ test-pg: install chromium
 chromium:
 	@test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium; }
 
-# Security audit on loopback: Debian's wapiti and sqlmap against gunicorn (about 12 minutes);
+# Security audit on loopback: Debian's wapiti and sqlmap against gunicorn (8 to 10 minutes);
 # writes docs/security-audit.md and fails on any finding.
 audit: install
 	@test -x /usr/bin/wapiti -a -x /usr/bin/sqlmap || { apt-get update && apt-get install -y wapiti sqlmap; }

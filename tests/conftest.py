@@ -4,6 +4,7 @@ filled by the real demo loader, so tests are isolated and still fast.
 With ASTI_TEST_DATABASE_URL set to a PostgreSQL server (``.ci/run`` starts one), the same
 tests run on PostgreSQL: the copies are databases made from a template database."""
 
+import contextlib
 import itertools
 import os
 import shutil
@@ -102,6 +103,18 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+def say(config, *lines: str) -> None:
+    """Write lines to the terminal, past pytest's output capture."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    if reporter is None:
+        return
+    with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+        reporter.ensure_newline()
+        for line in lines:
+            reporter.write_line(line)
 
 
 def pytest_report_header(config):

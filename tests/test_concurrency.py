@@ -44,7 +44,7 @@ from sqlalchemy import select
 from asti.config import PROJECT_ROOT
 from asti.extensions import db
 from asti.models import News, Revision, User
-from tests.conftest import make_app
+from tests.conftest import make_app, say
 from tests.test_editor import csrf_of, form_fields, theirs
 
 PASSWORD = "a long enough secret"
@@ -62,18 +62,6 @@ NO_CONTROL_SOCKET = ["--no-control-socket"] if gunicorn.version_info >= (25, 1) 
 # pid of the worker, request line, status: <4242> "POST /editor/news/1?who=0 HTTP/1.1" 302
 ACCESS_LOG = '%(p)s "%(r)s" %(s)s'
 ACCESS_LINE = re.compile(r'^<(\d+)> "(\S+) (\S+) HTTP/[\d.]+" (\d{3})$')
-
-
-def say(config, *lines: str) -> None:
-    """Write lines to the terminal, past pytest's output capture."""
-    reporter = config.pluginmanager.get_plugin("terminalreporter")
-    capture = config.pluginmanager.get_plugin("capturemanager")
-    if reporter is None:
-        return
-    with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
-        reporter.ensure_newline()
-        for line in lines:
-            reporter.write_line(line)
 
 
 # --- the server ----------------------------------------------------------------------------

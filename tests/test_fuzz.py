@@ -11,7 +11,6 @@ code and with which modules a run imports). Shrinking is off, to bound the time.
 that once triggered a bug have their own regression tests at the end of this file.
 """
 
-import contextlib
 import io
 import re
 import shutil
@@ -27,7 +26,7 @@ from sqlalchemy import String, select
 from asti.config import LANGUAGES
 from asti.extensions import db
 from asti.models import CONTENT, LegacyRedirect, User, utcnow
-from tests.conftest import make_app
+from tests.conftest import make_app, say
 from tests.htmlpage import Page, without_json_ld
 from tests.test_editor import (
     ACTIVE_TAGS,
@@ -205,18 +204,6 @@ def report_counts(request):
             f"fuzz cases: {sum(CASES.values())} ({figures})",
             f"fuzzed forms saved: {sum(SAVES.values())} ({saves})",
         )
-
-
-def say(config, *lines: str) -> None:
-    """Write lines to the terminal, past pytest's output capture."""
-    reporter = config.pluginmanager.get_plugin("terminalreporter")
-    capture = config.pluginmanager.get_plugin("capturemanager")
-    if reporter is None:
-        return
-    with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
-        reporter.ensure_newline()
-        for line in lines:
-            reporter.write_line(line)
 
 
 # --- 1. every public URL ---------------------------------------------------------------------
