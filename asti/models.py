@@ -185,6 +185,11 @@ class News(Publishable, db.Model):
         lazy="selectin",
     )
 
+    @classmethod
+    def newest_first(cls):
+        """The published news, newest first: the list, the home page and the feed."""
+        return select(cls).where(cls.visible()).order_by(cls.published_at.desc(), cls.id.desc())
+
 
 class ProgramTranslation(TranslationMixin, db.Model):
     __tablename__ = "program_translation"

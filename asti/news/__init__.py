@@ -24,10 +24,6 @@ FILTERS = {
 }
 
 
-def newest_first():
-    return select(News).where(News.visible()).order_by(News.published_at.desc(), News.id.desc())
-
-
 def named_by(model, slug: str):
     """The visible item whose slug, in any language, is ``slug``; the page's language wins
     when two items share it."""
@@ -75,7 +71,7 @@ def years(conditions) -> list[int]:
 def render_list(year: int | None = None):
     """A page of the news list, of one year's news or all, narrowed by the filters."""
     args, named, conditions = filters()
-    query = newest_first().where(*conditions)
+    query = News.newest_first().where(*conditions)
     if year is not None:
         # A year as readers count it: from midnight of 1 January in the site's time zone.
         start, end = to_utc(datetime(year, 1, 1)), to_utc(datetime(year + 1, 1, 1))
@@ -116,6 +112,6 @@ def detail(slug):
 def render_detail(shown):
     """The article page (also the editor's preview, so both show exactly the same)."""
     others = db.session.scalars(
-        newest_first().where(News.id != shown.item.id).limit(current_app.config["OTHER_NEWS"])
+        News.newest_first().where(News.id != shown.item.id).limit(current_app.config["OTHER_NEWS"])
     ).all()
     return render_template("news/detail.html", shown=shown, others=others)

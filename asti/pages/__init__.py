@@ -35,12 +35,7 @@ def root():
 @bp.get("/<lang:lang>/")
 def home():
     """Latest news, current programs and where ASTI works."""
-    news = db.session.scalars(
-        select(News)
-        .where(News.visible())
-        .order_by(News.published_at.desc(), News.id.desc())
-        .limit(HOME_NEWS)
-    ).all()
+    news = db.session.scalars(News.newest_first().limit(HOME_NEWS)).all()
     programs = db.session.scalars(
         select(Program).where(Program.visible(), Program.is_current).order_by(Program.id)
     ).all()
