@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import assets, cli, editor, i18n, security
+from . import assets, cli, editor, i18n, pagecache, security
 from .config import PROJECT_ROOT, Defaults
 from .extensions import SessionInterface, babel, db, migrate
 from .feeds import bp as feeds_bp
@@ -60,6 +60,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)  # before the blueprints: their rules use the `lang` converter
 
     app.session_interface = SessionInterface()
+    pagecache.init_app(app)  # inside WhiteNoise: static files never reach it
     assets.init_app(app)
     if app.config["PROXY_FIX"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)

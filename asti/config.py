@@ -31,6 +31,11 @@ class Defaults:
     BABEL_DEFAULT_TIMEZONE = "Asia/Dushanbe"
     BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
 
+    #: Rendered public pages kept in each gunicorn worker's memory (0: none); and a folder
+    #: where they are also written for nginx to send by itself (deploy/nginx.conf).
+    PAGE_CACHE_BYTES = 32 * 1024 * 1024
+    PAGE_CACHE_DIR = None
+
     NEWS_PER_PAGE = 10
     OTHER_NEWS = 5
 

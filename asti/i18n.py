@@ -134,8 +134,11 @@ def show_item_or_404(model, slug: str) -> Localized:
     or one the item had before a rename: redirect to the item's current URL.
     """
     tr = model.translation_class
-    rows = db.session.scalars(
-        select(tr).join(tr.parent).where(tr.slug == slug, model.visible())
+    rows = db.session.execute(
+        select(model, tr.lang)
+        .join(tr, model.translations)
+        .where(tr.slug == slug, model.visible())
+        .options(*model.page_options())
     ).all()
     if not rows:
         moved = db.session.scalar(
@@ -148,8 +151,8 @@ def show_item_or_404(model, slug: str) -> Localized:
             abort(404)
         abort(redirect(localize(item).url, 301))
     order = chain(g.lang)
-    rows.sort(key=lambda t: order.index(t.lang) if t.lang in order else len(order))
-    shown = show(rows[0].parent)
+    rows.sort(key=lambda row: order.index(row.lang) if row.lang in order else len(order))
+    shown = show(rows[0][0])
     if shown.t.slug != slug:
         abort(redirect(shown.url, 301))
     return shown

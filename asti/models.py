@@ -22,8 +22,10 @@ from sqlalchemy.orm import (
     Mapped,
     attribute_keyed_dict,
     declared_attr,
+    joinedload,
     mapped_column,
     relationship,
+    selectinload,
     validates,
 )
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -99,6 +101,11 @@ class Publishable:
             cls.status == "published", cls.published_at <= utcnow(), cls.deleted_at.is_(None)
         )
 
+    @classmethod
+    def page_options(cls):
+        """Loader options for what the item's public page shows besides its text."""
+        return (joinedload(cls.image),)
+
     @property
     def source(self):
         """The translation in the original language (or the first one there is)."""
@@ -153,6 +160,7 @@ news_region = Table(
     db.metadata,
     Column("news_id", ForeignKey("news.id", ondelete="CASCADE"), primary_key=True),
     Column("region_id", ForeignKey("region.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_news_region_region_id", "region_id"),  # a region's news (?region=)
 )
 program_region = Table(
     "program_region",
@@ -164,12 +172,20 @@ program_region = Table(
 
 class NewsTranslation(TranslationMixin, db.Model):
     __tablename__ = "news_translation"
-    __table_args__ = (UniqueConstraint("news_id", "lang"), UniqueConstraint("lang", "slug"))
+    # A detail URL's slug is looked up in every language at once: (lang, slug) cannot serve.
+    __table_args__ = (
+        UniqueConstraint("news_id", "lang"),
+        UniqueConstraint("lang", "slug"),
+        Index("ix_news_translation_slug", "slug"),
+    )
     news_id: Mapped[int] = mapped_column(ForeignKey("news.id", ondelete="CASCADE"))
     parent: Mapped["News"] = relationship(back_populates="translations")
 
 
 class News(Publishable, db.Model):
+    # The lists read news in this order, among the visible: the index answers them (and
+    # skips a deep page's offset) without reading the table.
+    __table_args__ = (Index("ix_news_listing", "status", "deleted_at", "published_at", "id"),)
     translation_class = NewsTranslation
     section = "news"  # its name in editor URLs, revisions and the audit log
     endpoint = "news.detail"
@@ -186,9 +202,25 @@ class News(Publishable, db.Model):
     )
 
     @classmethod
-    def newest_first(cls):
-        """The published news, newest first: the list, the home page and the feed."""
-        return select(cls).where(cls.visible()).order_by(cls.published_at.desc(), cls.id.desc())
+    def newest_first(cls, text: bool = False):
+        """The published news, newest first: the lists, the home page and the feed; with
+        their articles' text only if asked (``text``), since lists never show it."""
+        query = select(cls).where(cls.visible()).order_by(cls.published_at.desc(), cls.id.desc())
+        if not text:
+            query = query.options(
+                selectinload(cls.translations)
+                .defer(NewsTranslation.body)
+                .defer(NewsTranslation.body_html)
+            )
+        return query
+
+    @classmethod
+    def page_options(cls):
+        return (
+            selectinload(cls.program).joinedload(Program.translations),
+            selectinload(cls.regions).joinedload(Region.translations),
+            joinedload(cls.image),
+        )
 
 
 class ProgramTranslation(TranslationMixin, db.Model):
@@ -410,6 +442,17 @@ class AuditEntry(db.Model):
     item_id: Mapped[int | None]
     detail: Mapped[str] = mapped_column(String(500), default="")
     ip: Mapped[str] = mapped_column(String(64), default="")
+
+
+class ContentState(db.Model):
+    """One row: a token that changes with every change of what the public sees, so
+    every gunicorn worker (and every server) knows when its rendered pages are out of
+    date; and the next time a scheduled item appears, when they will be."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_change_at: Mapped[datetime | None]
 
 
 class LoginAttempt(db.Model):

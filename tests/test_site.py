@@ -89,7 +89,11 @@ def test_every_page_in_every_language(client, lang):
     pages = crawl(client, lang)
     kinds = {kind: [u for u in pages if u.startswith(f"/{lang}/{kind}/")] for kind in
              ("news", "programs", "regions", "about", "contacts")}  # fmt: skip
-    assert len(kinds["news"]) == 1 + 3 + 3  # the list, the three articles and their years
+    plain = [u for u in kinds["news"] if "?" not in u]
+    assert len(plain) == 1 + 3 + 3  # the list, the three articles and their years
+    # Program and region pages link to their news: the list, filtered.
+    assert any("?program=" in u for u in kinds["news"])
+    assert any("?region=" in u for u in kinds["news"])
     assert len(kinds["programs"]) == 1 + 3
     assert len(kinds["regions"]) == 1 + 6
     assert kinds["about"] and kinds["contacts"]

@@ -99,7 +99,7 @@ def robots():
 @bp.get("/<lang:lang>/news/feed.atom")
 def atom():
     """The latest news as an Atom feed, each item in the URL's language or its fallback."""
-    news = db.session.scalars(News.newest_first().limit(FEED_SIZE)).all()
+    news = db.session.scalars(News.newest_first(text=True).limit(FEED_SIZE)).all()
     entries = localize_all(news)
     body = render_template(
         "feeds/atom.xml",

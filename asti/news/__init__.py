@@ -11,6 +11,7 @@ from sqlalchemy import extract, func, select
 from ..extensions import db
 from ..i18n import SlugConverter, chain, localize, show_item_or_404
 from ..models import News, Program, Region
+from ..pagecache import per_version
 from ..paging import page_number
 
 bp = Blueprint("news", __name__, url_prefix="/<lang:lang>/news")
@@ -77,7 +78,15 @@ def render_list(year: int | None = None):
         start, end = to_utc(datetime(year, 1, 1)), to_utc(datetime(year + 1, 1, 1))
         query = query.where(News.published_at >= start, News.published_at < end)
     pagination = db.paginate(
-        query, page=page_number(), per_page=current_app.config["NEWS_PER_PAGE"]
+        query, page=page_number(), per_page=current_app.config["NEWS_PER_PAGE"], count=False
+    )
+    # Counting (and finding the years) reads every row: once per content version.
+    facts = tuple(sorted(args.items()))
+    pagination.total = per_version(
+        ("news", "total", year, facts),
+        lambda: db.session.scalar(
+            select(func.count()).select_from(query.order_by(None).subquery())
+        ),
     )
     if year is not None and not pagination.total:
         abort(404)
@@ -85,7 +94,7 @@ def render_list(year: int | None = None):
         "news/index.html",
         pagination=pagination,
         year=year,
-        years=years(conditions),
+        years=per_version(("news", "years", facts), lambda: years(conditions)),
         filter_args=args,
         filtered=[localize(item) for item in named],
     )

@@ -1,6 +1,6 @@
 """Programs: current and past, each with donor, partners, period, regions and results."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 from sqlalchemy import select
 
 from ..extensions import db
@@ -34,8 +34,8 @@ def detail(slug):
 def render_detail(shown):
     """The program page (also the editor's preview)."""
     news = db.session.scalars(
-        select(News)
-        .where(News.visible(), News.program_id == shown.item.id)
-        .order_by(News.published_at.desc())
+        News.newest_first()
+        .where(News.program_id == shown.item.id)
+        .limit(current_app.config["NEWS_PER_PAGE"])
     ).all()
     return render_template("programs/detail.html", shown=shown, news=news)

@@ -1,6 +1,6 @@
 """Regions of activity: the oblast -> district/city -> jamoat tree and cross-border places."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 from sqlalchemy import select
 
 from ..extensions import db
@@ -32,9 +32,9 @@ def render_detail(shown):
         select(Program).where(Program.visible(), Program.regions.contains(region))
     ).all()
     news = db.session.scalars(
-        select(News)
-        .where(News.visible(), News.regions.contains(region))
-        .order_by(News.published_at.desc())
+        News.newest_first()
+        .where(News.regions.contains(region))
+        .limit(current_app.config["NEWS_PER_PAGE"])
     ).all()
     children = db.session.scalars(
         select(Region)

@@ -11,6 +11,7 @@ from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
 from ..models import CONTENT, Publishable, TranslationMixin, utcnow
+from ..pagecache import content_changed
 
 # Tajik letters whose Russian look-alike a reader may type instead (ӣ, ӯ, й and ё lose
 # their marks in `fold` already).
@@ -113,6 +114,7 @@ def rebuild(session) -> int:
         items = session.scalars(select(model)).all()
         write(connection, items)
         count += len(items)
+    content_changed(session)  # search results may differ
     return count
 
 

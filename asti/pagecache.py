@@ -1,0 +1,417 @@
+"""Rendered public pages, kept until the content changes.
+
+Every change of what the public may see (a save, a translation added, an image, a
+redirect, a scheduled time reached) writes a new token into the one row of
+``content_state``, in the transaction of the change itself. Each anonymous GET reads that
+row: a page kept from a request under the same token is sent again as it is (or as a
+304), without running the application; any other is rendered and kept. Since the token
+lives in the database, all gunicorn workers, and all servers of one database, agree.
+
+Pages are kept in each worker's memory (PAGE_CACHE_BYTES each) and, with PAGE_CACHE_DIR
+set, also as files that nginx sends without asking the application (deploy/nginx.conf),
+removed when a change is committed (and by ``flask --app asti pages-refresh``, run every
+minute by a timer, for scheduled items and for changes made on another server).
+
+Never kept: any request with a session cookie (staff), any response that sets a cookie
+other than the reader's language, and any response not marked public by ``mark_public``
+(the editor, errors, redirects, uploads, the health check).
+"""
+
+import gzip
+import re
+import secrets
+import shutil
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+import click
+from flask import current_app, has_app_context, request
+from flask.cli import with_appcontext
+from sqlalchemy import event, func, select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+from werkzeug.http import http_date, parse_cookie, parse_date, parse_etags
+
+from .extensions import db
+from .models import CONTENT, AuditEntry, ContentState, LoginAttempt, Revision, User, utcnow
+
+#: Changes to these never change what the public sees.
+PRIVATE = (AuditEntry, ContentState, LoginAttempt, Revision, User)
+STATE = select(ContentState.token, ContentState.changed_at, ContentState.next_change_at).where(
+    ContentState.id == 1
+)
+STATE_KEY = "asti.content_state"
+CACHEABLE_KEY = "asti.cacheable"
+CHANGED_KEY = "asti.content_changed"
+#: Addresses kept as files: plain page paths, which nginx can map to a file name.
+FILE_PATH = re.compile(r"/(?:[a-z0-9-]+/)*")
+TOKEN_FILE = ".token"
+COMPRESSIBLE = ("text/", "application/xml", "application/atom+xml", "application/json")
+MIN_COMPRESS = 512
+#: Headers a 304 repeats from the full response (RFC 9110, 15.4.5).
+NOT_MODIFIED_HEADERS = {"cache-control", "etag", "last-modified", "vary", "content-location"}
+
+
+# --- The content token -----------------------------------------------------------------
+
+
+def next_scheduled(connection, now):
+    """When the earliest scheduled item appears (a published item with a future date)."""
+    times = [
+        connection.scalar(
+            select(func.min(m.published_at)).where(
+                m.status == "published", m.deleted_at.is_(None), m.published_at > now
+            )
+        )
+        for m in CONTENT.values()
+    ]
+    return min((t for t in times if t is not None), default=None)
+
+
+def bump(connection, expected: str | None = None) -> bool:
+    """Give the content a new token (only if it is still ``expected``, when given)."""
+    table = ContentState.__table__
+    now = utcnow()
+    # The write comes first: in SQLite it takes the write lock before anything is read.
+    change = update(table).where(table.c.id == 1)
+    if expected is not None:
+        change = change.where(table.c.token == expected)
+    if not connection.execute(change.values(token=secrets.token_hex(16), changed_at=now)).rowcount:
+        return False
+    due = next_scheduled(connection, now)
+    connection.execute(update(table).where(table.c.id == 1).values(next_change_at=due))
+    return True
+
+
+def content_changed(session) -> None:
+    """Mark the content as changed in the session's transaction (for writes made without
+    the ORM, such as bulk inserts; ORM flushes are noticed by themselves)."""
+    bump(session.connection())
+    session.info[CHANGED_KEY] = True
+
+
+@event.listens_for(Session, "after_flush")
+def _notice_changes(session, flush_context):
+    if any(not isinstance(o, PRIVATE) for o in (*session.new, *session.dirty, *session.deleted)):
+        content_changed(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _notice_bulk_changes(orm_execute_state):
+    """``update(News)...`` and the like change rows without a flush."""
+    mapper = orm_execute_state.bind_mapper
+    if orm_execute_state.is_select or mapper is None or issubclass(mapper.class_, PRIVATE):
+        return None
+    result = orm_execute_state.invoke_statement()
+    content_changed(orm_execute_state.session)
+    return result
+
+
+@event.listens_for(Session, "after_commit")
+def _clear_files(session):
+    if session.info.pop(CHANGED_KEY, False) and has_app_context():
+        folder = current_app.config["PAGE_CACHE_DIR"]
+        if folder:
+            with db.engine.connect() as connection:
+                clear(Path(folder), connection.execute(STATE).one().token)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_changes(session):
+    session.info.pop(CHANGED_KEY, None)
+
+
+def current_state(engine):
+    """The content's token, when it last changed, and when it next will; a scheduled time
+    that has passed makes a change now. None if the database has no content state."""
+    with engine.connect() as connection:
+        state = connection.execute(STATE).first()
+        if state is None or state.next_change_at is None or state.next_change_at > utcnow():
+            return state
+        connection.rollback()
+        with connection.begin():
+            bump(connection, expected=state.token)
+        return connection.execute(STATE).first()
+
+
+_facts: dict = {}
+MAX_FACTS = 1000
+
+
+def per_version(key, compute):
+    """A fact about the content as a whole (how many news, in which years), computed once
+    per content token in this worker: lists would otherwise count every row each time."""
+    state = request.environ.get(STATE_KEY) or current_state(db.engine)
+    known = _facts.get(key)
+    if known is not None and known[0] == state.token:
+        return known[1]
+    if len(_facts) >= MAX_FACTS:
+        _facts.clear()
+    value = compute()
+    _facts[key] = (state.token, value)
+    return value
+
+
+# --- Files for nginx ---------------------------------------------------------------------
+
+
+def clear(folder: Path, token: str) -> None:
+    """Empty the folder of pages and label it with the token its next pages belong to."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for child in folder.iterdir():
+        if child.is_dir():
+            shutil.rmtree(child, ignore_errors=True)
+        elif child.name != TOKEN_FILE:
+            child.unlink(missing_ok=True)
+    write_atomically(folder / TOKEN_FILE, token.encode())
+
+
+def folder_token(folder: Path) -> str | None:
+    try:
+        return (folder / TOKEN_FILE).read_text()
+    except OSError:
+        return None
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    temporary.write_bytes(data)
+    temporary.replace(path)
+
+
+# --- The WSGI layer ----------------------------------------------------------------------
+
+
+class Entry:
+    """A kept response: its status, headers and body (and the body gzipped)."""
+
+    __slots__ = ("token", "status", "headers", "body", "gzipped", "etag", "lang", "modified")
+
+    def __init__(self, token, status, headers, body, lang):
+        self.token, self.status, self.body, self.lang = token, status, body, lang
+        content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
+        self.gzipped = None
+        if len(body) >= MIN_COMPRESS and content_type.startswith(COMPRESSIBLE):
+            self.gzipped = gzip.compress(body, 6, mtime=0)
+        vary = [v for k, v in headers if k.lower() == "vary"]
+        self.headers = [
+            (k, v) for k, v in headers if k.lower() not in {"content-length", "set-cookie", "vary"}
+        ]
+        if self.gzipped is not None:
+            vary.append("Accept-Encoding")
+        if vary:
+            self.headers.append(("Vary", ", ".join(vary)))
+        self.etag = next((v for k, v in headers if k.lower() == "etag"), None)
+        self.modified = parse_date(
+            next((v for k, v in headers if k.lower() == "last-modified"), "")
+        )
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + len(self.gzipped or b"") + 1024  # headers, key, object
+
+
+class PageCache:
+    """WSGI middleware in front of the Flask application (see the module's docstring)."""
+
+    def __init__(self, app):
+        self.flask_app, self.app = app, app.wsgi_app
+        self.budget = app.config["PAGE_CACHE_BYTES"]
+        self.folder = Path(app.config["PAGE_CACHE_DIR"]) if app.config["PAGE_CACHE_DIR"] else None
+        self.session_cookie = app.config["SESSION_COOKIE_NAME"]
+        self.lang_cookie = app.config["LANGUAGE_COOKIE"]
+        self.entries: OrderedDict = OrderedDict()
+        self.size = 0
+        #: The language cookie as the application sets it, per scheme and language.
+        self.cookies: dict = {}
+        self.lock = threading.Lock()  # gthread workers share one cache
+        self.engine = None
+
+    def __call__(self, environ, start_response):
+        cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
+        if environ["REQUEST_METHOD"] not in ("GET", "HEAD") or self.session_cookie in cookies:
+            return self.app(environ, start_response)
+        if self.engine is None:
+            with self.flask_app.app_context():
+                self.engine = db.engine
+        try:
+            state = current_state(self.engine)
+        except SQLAlchemyError:  # the application answers (health check: 503)
+            state = None
+        if state is None:
+            return self.app(environ, start_response)
+        environ[STATE_KEY] = state
+        scheme = environ["wsgi.url_scheme"]
+        key = (scheme, environ.get("HTTP_HOST", ""), environ["PATH_INFO"], environ["QUERY_STRING"])
+        entry = self.entries.get(key)
+        if entry is not None and entry.token == state.token:
+            with self.lock:
+                if key in self.entries:
+                    self.entries.move_to_end(key)
+        elif environ["REQUEST_METHOD"] == "HEAD":
+            return self.app(environ, start_response)
+        else:
+            entry = self.render(environ, start_response, state)
+            if not isinstance(entry, Entry):
+                return entry  # not to be kept: the application's own response
+            self.keep(key, entry)
+            if self.folder and not environ["QUERY_STRING"] and FILE_PATH.fullmatch(key[2]):
+                self.write_file(key[2], entry)
+        cookie = None
+        if entry.lang and cookies.get(self.lang_cookie) != entry.lang:
+            cookie = self.cookies.get((scheme, entry.lang))
+            if cookie is None:  # not yet seen: let the application set it
+                return self.app(environ, start_response)
+        return self.send(entry, environ, start_response, cookie)
+
+    def render(self, environ, start_response, state):
+        """Run the application; return an Entry if its response may be kept, else the
+        response itself (already started)."""
+        # Render in full even for a conditional request: the kept page must be whole.
+        conditions = {
+            k: environ.pop(k)
+            for k in ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
+            if k in environ
+        }
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            if not environ.get(CACHEABLE_KEY) or not status.startswith("200"):
+                captured["passed"] = True
+                environ.update(conditions)
+                return start_response(status, headers, exc_info)
+            captured["status"], captured["headers"] = status, headers
+            return captured.setdefault("written", []).append
+
+        body = self.app(environ, capture)
+        if captured.get("passed"):
+            return body
+        try:
+            data = b"".join([*captured.get("written", []), *body])
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+        environ.update(conditions)
+        headers = captured["headers"]
+        lang = next((v for k, v in headers if k.lower() == "content-language"), None)
+        set_cookies = [v for k, v in headers if k.lower() == "set-cookie"]
+        for value in set_cookies:
+            if lang and value.startswith(f"{self.lang_cookie}={lang};"):
+                self.cookies[(environ["wsgi.url_scheme"], lang)] = value
+            else:  # any other cookie is someone's own: never keep that page
+                start_response(captured["status"], headers)
+                return [data]
+        return Entry(state.token, captured["status"], headers, data, lang)
+
+    def keep(self, key, entry) -> None:
+        if entry.size > self.budget:
+            return
+        with self.lock:
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.size -= old.size
+            self.entries[key] = entry
+            self.size += entry.size
+            while self.size > self.budget:
+                _, dropped = self.entries.popitem(last=False)
+                self.size -= dropped.size
+
+    def send(self, entry, environ, start_response, cookie):
+        headers = list(entry.headers)
+        if cookie:
+            headers.append(("Set-Cookie", cookie))
+        if self.not_modified(entry, environ):
+            start_response(
+                "304 Not Modified",
+                [
+                    h
+                    for h in headers
+                    if h[0].lower() in NOT_MODIFIED_HEADERS or h[0] == "Set-Cookie"
+                ],
+            )
+            return []
+        body = entry.body
+        if entry.gzipped is not None and accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")):
+            body = entry.gzipped
+            headers.append(("Content-Encoding", "gzip"))
+        headers.append(("Content-Length", str(len(body))))
+        start_response(entry.status, headers)
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+    @staticmethod
+    def not_modified(entry, environ) -> bool:
+        if "HTTP_IF_NONE_MATCH" in environ:
+            return entry.etag is not None and parse_etags(
+                environ["HTTP_IF_NONE_MATCH"]
+            ).contains_weak(entry.etag.removeprefix("W/").strip('"'))
+        since = parse_date(environ.get("HTTP_IF_MODIFIED_SINCE"))
+        return since is not None and entry.modified is not None and entry.modified <= since
+
+    def write_file(self, path: str, entry) -> None:
+        """Keep the page as a file for nginx, unless the content changed meanwhile."""
+        if folder_token(self.folder) != entry.token:
+            if current_state(self.engine).token != entry.token:
+                return
+            clear(self.folder, entry.token)
+        target = self.folder / path.strip("/") / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(target, entry.body)
+        if entry.gzipped is not None:
+            write_atomically(target.with_name("index.html.gz"), entry.gzipped)
+        # A change committed after this page was rendered may have emptied the folder
+        # before the file was written: then the file must go.
+        if current_state(self.engine).token != entry.token:
+            target.unlink(missing_ok=True)
+            target.with_name("index.html.gz").unlink(missing_ok=True)
+
+
+def accepts_gzip(header: str) -> bool:
+    for part in header.lower().split(","):
+        coding, _, params = part.strip().partition(";")
+        if coding.strip() in ("gzip", "*"):
+            return params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+    return False
+
+
+# --- The application's side --------------------------------------------------------------
+
+
+def mark_public(response):
+    """A public page for an anonymous reader: validators for a 304, and a mark that it
+    may be kept. Browsers keep it too but ask again each time (a 304 is cheap)."""
+    if (
+        request.method in ("GET", "HEAD")
+        and response.status_code == 200
+        and "Cache-Control" not in response.headers
+        and current_app.config["SESSION_COOKIE_NAME"] not in request.cookies
+        and not response.direct_passthrough
+        and not response.is_streamed
+    ):
+        response.headers["Cache-Control"] = "public, no-cache"
+        response.add_etag(weak=True)
+        state = request.environ.get(STATE_KEY)
+        if state is not None:
+            response.headers["Last-Modified"] = http_date(state.changed_at)
+        request.environ[CACHEABLE_KEY] = True
+        response.make_conditional(request)
+    return response
+
+
+@click.command("pages-refresh")
+@with_appcontext
+def pages_refresh():
+    """Make the scheduled items that are due appear, and empty PAGE_CACHE_DIR if the
+    content changed (here or on another server). Run every minute by deploy/asti-pages.timer."""
+    state = current_state(db.engine)
+    folder = current_app.config["PAGE_CACHE_DIR"]
+    if folder and folder_token(Path(folder)) != state.token:
+        clear(Path(folder), state.token)
+        click.echo("Pages folder emptied.")
+
+
+def init_app(app) -> None:
+    app.after_request(mark_public)
+    app.cli.add_command(pages_refresh)
+    if app.config["PAGE_CACHE_BYTES"] or app.config["PAGE_CACHE_DIR"]:
+        app.wsgi_app = PageCache(app)
