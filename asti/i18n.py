@@ -2,11 +2,14 @@
 translation of an item a reader sees (with the fallback chain and its notice)."""
 
 from dataclasses import dataclass
+from functools import cache, lru_cache
 from typing import Any
 
 from flask import abort, current_app, g, redirect, request, url_for
+from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import aliased, joinedload
 from werkzeug.routing import BaseConverter
 
 from .config import LANGUAGES
@@ -127,20 +130,29 @@ def show(item) -> Localized:
     return shown
 
 
+@cache
+def by_slug(model):
+    """The visible items with a text whose slug is ``:slug``, with all their texts and what
+    their page shows (built once per model: building a statement costs more than running it)."""
+    # A join from the slug's text, not `id IN (...)`: SQLite would rather walk the whole
+    # list of visible news and test each.
+    match = aliased(model.translation_class)
+    return (
+        select(model)
+        .join(model.translations.of_type(match))
+        .where(match.slug == bindparam("slug"), model.visible())
+        .options(joinedload(model.translations), *model.page_options())
+    )
+
+
 def show_item_or_404(model, slug: str) -> Localized:
     """The visible item that a detail URL's slug names, shown in the page's language.
 
     A slug may be another language's (a fallback URL, or an old link from the switcher),
     or one the item had before a rename: redirect to the item's current URL.
     """
-    tr = model.translation_class
-    rows = db.session.execute(
-        select(model, tr.lang)
-        .join(tr, model.translations)
-        .where(tr.slug == slug, model.visible())
-        .options(*model.page_options())
-    ).all()
-    if not rows:
+    items = db.session.scalars(by_slug(model), {"slug": slug}).unique().all()
+    if not items:
         moved = db.session.scalar(
             select(SlugRedirect).filter_by(kind=model.section, slug=slug).limit(1)
         )
@@ -151,8 +163,12 @@ def show_item_or_404(model, slug: str) -> Localized:
             abort(404)
         abort(redirect(localize(item).url, 301))
     order = chain(g.lang)
-    rows.sort(key=lambda row: order.index(row.lang) if row.lang in order else len(order))
-    shown = show(rows[0][0])
+
+    def rank(item):  # the item whose text under this slug is in the best language
+        langs = [t.lang for t in item.translations.values() if t.slug == slug]
+        return min(order.index(x) if x in order else len(order) for x in langs)
+
+    shown = show(min(items, key=rank))
     if shown.t.slug != slug:
         abort(redirect(shown.url, 301))
     return shown
@@ -166,6 +182,11 @@ def alternates() -> dict[str, str]:
         return {lang: url_for("pages.home", lang=lang) for lang in LANGUAGES}
     args = {**request.view_args, **request.args.to_dict()}
     return {lang: url_for(request.endpoint, **{**args, "lang": lang}) for lang in LANGUAGES}
+
+
+@lru_cache(maxsize=4096)
+def _date(value, fmt: str, locale: str) -> str:
+    return format_date(value, fmt)  # in `locale`, the current one (part of the key)
 
 
 def init_app(app) -> None:
@@ -204,6 +225,11 @@ def init_app(app) -> None:
                 secure=request.is_secure,
             )
         return response
+
+    # Babel's date formatting is the dearest call in a page: each date once per language.
+    app.jinja_env.filters["dateformat"] = lambda value, fmt="medium": _date(
+        value, fmt, str(get_locale())
+    )
 
     # Globals, not a context processor: imported macros see globals only.
     app.jinja_env.globals.update(

@@ -9,6 +9,7 @@ from urllib.parse import unquote
 from sqlalchemy import (
     JSON,
     Column,
+    DateTime,
     ForeignKey,
     Index,
     String,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    bindparam,
     select,
 )
 from sqlalchemy.orm import (
@@ -69,6 +71,11 @@ class TranslationMixin:
 STATUSES = ("draft", "published")
 
 
+def link_fields(translation_class):
+    """What a link to an item needs of its texts (loader options for pages that link)."""
+    return (translation_class.lang, translation_class.title, translation_class.slug)
+
+
 class Publishable:
     """Language-independent state shared by all content types: publishing, trash, image,
     and the version that guards against two people overwriting each other."""
@@ -96,10 +103,10 @@ class Publishable:
 
     @classmethod
     def visible(cls):
-        """SQL condition: what the public may see now (a future date is a schedule)."""
-        return and_(
-            cls.status == "published", cls.published_at <= utcnow(), cls.deleted_at.is_(None)
-        )
+        """SQL condition: what the public may see now (a future date is a schedule).
+        "Now" is taken when the statement runs, so a statement can be built once."""
+        now = bindparam("now", callable_=utcnow, type_=DateTime, unique=True)
+        return and_(cls.status == "published", cls.published_at <= now, cls.deleted_at.is_(None))
 
     @classmethod
     def page_options(cls):
@@ -217,8 +224,12 @@ class News(Publishable, db.Model):
     @classmethod
     def page_options(cls):
         return (
-            selectinload(cls.program).joinedload(Program.translations),
-            selectinload(cls.regions).joinedload(Region.translations),
+            selectinload(cls.program)
+            .joinedload(Program.translations)
+            .load_only(*link_fields(ProgramTranslation)),
+            selectinload(cls.regions)
+            .joinedload(Region.translations)
+            .load_only(*link_fields(RegionTranslation)),
             joinedload(cls.image),
         )
 
@@ -252,6 +263,16 @@ class Program(Publishable, db.Model):
         secondary=program_region, back_populates="programs"
     )
     news: Mapped[list[News]] = relationship(back_populates="program")
+
+    @classmethod
+    def page_options(cls):
+        return (
+            selectinload(cls.regions)
+            .joinedload(Region.translations)
+            .load_only(*link_fields(RegionTranslation)),
+            joinedload(cls.image),
+        )
+
     translations: Mapped[dict[str, ProgramTranslation]] = relationship(
         collection_class=attribute_keyed_dict("lang"),
         back_populates="parent",

@@ -1,6 +1,7 @@
 """Logging in and out, changing one's password, choosing the editor's language."""
 
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -15,9 +16,13 @@ from . import bp
 from .forms import LoginForm, PasswordForm
 from .records import audit
 
-# Checked when the email is unknown, so that a wrong email costs the same time as a wrong
-# password and the timing does not tell which accounts exist.
-_DUMMY_HASH = generate_password_hash("not a real password")
+
+@cache
+def dummy_hash() -> str:
+    """Checked when the email is unknown, so that a wrong email costs the same time as a
+    wrong password and the timing does not tell which accounts exist. Made on first use:
+    hashing takes a tenth of a second, which every worker would pay at start."""
+    return generate_password_hash("not a real password")
 
 
 def throttled(email: str, ip: str) -> bool:
@@ -61,7 +66,7 @@ def login():
             return render_template("editor/login.html", form=form), 429
         user = db.session.scalar(select(User).where(User.email == email))
         password_ok = check_password_hash(
-            user.password_hash if user else _DUMMY_HASH, form.password.data
+            user.password_hash if user else dummy_hash(), form.password.data
         )
         if user is not None and user.active and password_ok:
             db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))

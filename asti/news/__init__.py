@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import Blueprint, abort, current_app, g, render_template, request
 from flask_babel import to_user_timezone, to_utc
-from sqlalchemy import extract, func, select
+from sqlalchemy import bindparam, extract, func, select
 
 from ..extensions import db
 from ..i18n import SlugConverter, chain, localize, show_item_or_404
@@ -118,9 +118,13 @@ def detail(slug):
     return render_detail(show_item_or_404(News, slug))
 
 
+#: Built once: building a statement costs more than running it.
+OTHERS = News.newest_first().where(News.id != bindparam("id")).limit(bindparam("limit"))
+
+
 def render_detail(shown):
     """The article page (also the editor's preview, so both show exactly the same)."""
     others = db.session.scalars(
-        News.newest_first().where(News.id != shown.item.id).limit(current_app.config["OTHER_NEWS"])
+        OTHERS, {"id": shown.item.id, "limit": current_app.config["OTHER_NEWS"]}
     ).all()
     return render_template("news/detail.html", shown=shown, others=others)

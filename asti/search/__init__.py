@@ -1,6 +1,7 @@
 """Search over published news, programs, regions and pages in all three languages."""
 
 import re
+from functools import lru_cache
 
 from flask import Blueprint, abort, g, render_template, request
 from markupsafe import Markup, escape
@@ -18,9 +19,15 @@ SNIPPET_WORDS = 30
 MAX_QUERY = 200
 
 
+@lru_cache(maxsize=65536)
+def folded(word: str) -> list[str]:
+    """The folded parts of a word of a text (texts repeat their words: fold each once)."""
+    return re.findall(r"\w+", index.fold(word))
+
+
 def matches(word: str, query_terms: list[str]) -> bool:
     """Does a word of the text start with one of the (folded) query terms?"""
-    return any(t.startswith(q) for t in re.findall(r"\w+", index.fold(word)) for q in query_terms)
+    return any(t.startswith(q) for t in folded(word) for q in query_terms)
 
 
 def highlight(words: list[str], query_terms: list[str]) -> Markup:

@@ -164,9 +164,17 @@ def find(session, query: str, lang: str, page: int, per_page: int) -> tuple[list
             "AND published_at <= :now) AS best WHERE n = 1"
         )
         order = "score DESC"
-    total = connection.execute(text(f"SELECT count(*) FROM ({ranked}) AS r"), params).scalar()
+    # One pass over the matches for both the page and the total (the window counts them).
     rows = connection.execute(
-        text(f"{ranked} ORDER BY {order}, kind, item_id LIMIT :limit OFFSET :offset"),
+        text(
+            f"SELECT kind, item_id, lang, count(*) OVER () FROM ({ranked}) AS r "
+            f"ORDER BY {order}, kind, item_id LIMIT :limit OFFSET :offset"
+        ),
         {**params, "limit": per_page, "offset": (page - 1) * per_page},
+    ).all()
+    if not rows and page > 1:  # past the last page: the total is still wanted
+        total = connection.execute(text(f"SELECT count(*) FROM ({ranked}) AS r"), params).scalar()
+        return [], total
+    return [Hit(kind, item_id, lang) for kind, item_id, lang, _total in rows], (
+        rows[0][3] if rows else 0
     )
-    return [Hit(kind, item_id, lang) for kind, item_id, lang, _score in rows], total
