@@ -4,7 +4,7 @@ FLASK  := $(VENV)/bin/flask --app asti
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install run test test-pg lint format clean chromium audit
+.PHONY: install run test test-pg lint format clean chromium audit bench
 
 install: $(VENV)/installed instance/config.py
 	$(FLASK) translate compile
@@ -46,6 +46,13 @@ chromium:
 audit: install
 	@test -x /usr/bin/wapiti -a -x /usr/bin/sqlmap || { apt-get update && apt-get install -y wapiti sqlmap; }
 	$(VENV)/bin/python tests/security_audit.py
+
+# Speed on loopback: our gunicorn against a bare Flask app and nginx, with Debian's wrk
+# (about 15 minutes; BENCH_ARGS="--rounds 1 --duration 3" for a quick look). Prints a
+# Markdown table and writes it to bench/results.md.
+bench: install
+	@command -v wrk >/dev/null && test -x /usr/sbin/nginx || { apt-get update && apt-get install -y wrk nginx-light; }
+	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
 
 format:
 	$(VENV)/bin/ruff check --fix .

@@ -76,11 +76,13 @@ def media(filename):
 @bp.get("/healthz")
 def healthz():
     """200 when the database answers, for monitoring and the load balancer."""
+    # Never from a cache (pagecache.mark_public leaves no-store alone): it must ask now.
+    headers = {"Cache-Control": "no-store"}
     try:
         db.session.execute(text("SELECT 1"))
     except Exception:  # any database failure means "unhealthy", never a 500 page
-        return {"status": "database unavailable"}, 503
-    return {"status": "ok"}
+        return {"status": "database unavailable"}, 503, headers
+    return {"status": "ok"}, 200, headers
 
 
 def page_not_found(error):
