@@ -21,6 +21,9 @@ REGIONS = [
         "ref": "sughd",
         "kind": "oblast",
         "country": "TJ",
+        # Where the map writes the region's name: the north of the oblast, clear of the towns.
+        "latitude": 40.6,
+        "longitude": 69.45,
         "text": {
             "tg": {"title": "Вилояти Суғд"},
             "ru": {"title": "Согдийская область"},
@@ -33,6 +36,8 @@ REGIONS = [
         "kind": "city",
         "country": "TJ",
         "position": 1,
+        "latitude": 40.126,
+        "longitude": 70.625,
         "text": {
             "tg": {"title": "Шаҳри Исфара"},
             "ru": {"title": "Город Исфара"},
@@ -45,6 +50,9 @@ REGIONS = [
         "kind": "district",
         "country": "TJ",
         "position": 2,
+        # Ghafurov, the district's centre.
+        "latitude": 40.216,
+        "longitude": 69.729,
         "text": {
             "tg": {"title": "Ноҳияи Бобоҷон Ғафуров"},
             "ru": {"title": "Бободжон-Гафуровский район"},
@@ -57,6 +65,9 @@ REGIONS = [
         "kind": "district",
         "country": "TJ",
         "position": 3,
+        # Shaydon, the district's centre.
+        "latitude": 40.670,
+        "longitude": 70.350,
         "text": {
             "tg": {"title": "Ноҳияи Ашт"},
             "ru": {"title": "Аштский район"},
@@ -69,6 +80,9 @@ REGIONS = [
         "kind": "city",
         "country": "TJ",
         "position": 4,
+        # Guliston, formerly Qayroqqum (Kayrakkum), by the reservoir's dam.
+        "latitude": 40.266,
+        "longitude": 69.796,
         "text": {
             "tg": {"title": "Шаҳри Гулистон"},
             "ru": {"title": "Город Гулистон"},
@@ -80,6 +94,10 @@ REGIONS = [
         "kind": "community",
         "country": "KG",
         "position": 5,
+        # Batken, centre of the Kyrgyz district that borders Isfara (the communities are
+        # not named one by one, so the map marks the district).
+        "latitude": 40.060,
+        "longitude": 70.819,
         "text": {
             "tg": {"title": "Ҷомеаҳои наздисарҳадии Ҷумҳурии Қирғизистон"},
             "ru": {"title": "Приграничные сообщества Кыргызской Республики"},
@@ -521,6 +539,8 @@ def load() -> int:
             kind=spec["kind"],
             country=spec["country"],
             position=spec.get("position", 0),
+            latitude=spec.get("latitude"),
+            longitude=spec.get("longitude"),
             parent=regions.get(spec.get("parent")),
         )
         created += new

@@ -10,6 +10,7 @@ from sqlalchemy import (
     JSON,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     String,
@@ -301,6 +302,10 @@ class Region(Publishable, db.Model):
     #: ISO 3166 country code: the cross-border communities are in Kyrgyzstan (KG).
     country: Mapped[str] = mapped_column(String(2), default="TJ")
     position: Mapped[int] = mapped_column(default=0)
+    #: Where the regions map marks the place (degrees north and east); an oblast's point is
+    #: where its name is written. Without both, the place is only in the list.
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("region.id", ondelete="SET NULL"), index=True
     )

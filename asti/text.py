@@ -23,4 +23,10 @@ def make_slug(title: str) -> str:
 def render_markdown(source: str) -> str:
     """Markdown to HTML that is safe to show: no scripts, handlers or ``javascript:`` links."""
     html = markdown.markdown(source or "", extensions=["sane_lists"], output_format="html")
-    return nh3.clean(html, url_schemes={"http", "https", "mailto", "tel"})
+    # Pictures inside a text are below the fold: the browser fetches them when they near
+    # the screen (the lead image, the largest thing on screen, is fetched at once).
+    return nh3.clean(
+        html,
+        url_schemes={"http", "https", "mailto", "tel"},
+        set_tag_attribute_values={"img": {"loading": "lazy", "decoding": "async"}},
+    )

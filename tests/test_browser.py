@@ -1,11 +1,14 @@
 """A real browser against the real server: Debian's Chromium, driven by Playwright, talks to
 gunicorn serving a database prepared by the real `flask --app asti` commands.
 
-The scenario is what the newsroom does every week: log in, write a news item in Tajik with
-an image, publish it, then read it on the public site in Tajik and in English, on a phone's
-width, and without JavaScript.
+The first scenario is what the newsroom does every week: log in, write a news item in Tajik
+with an image, publish it, then read it on the public site in Tajik and in English, on a
+phone's width, and without JavaScript. The others are what readers do: arrive in their
+language and switch, read an untranslated page, search, page through the news, browse
+without JavaScript, on a phone, and with the keyboard only.
 """
 
+import contextlib
 import os
 import re
 import secrets
@@ -15,14 +18,15 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import gunicorn
 import pytest
 from PIL import Image, ImageDraw
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 
-from asti.config import PROJECT_ROOT
+from asti.config import LANGUAGES, PROJECT_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -35,6 +39,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 EMAIL = "editor@example.org"
+ADMIN_EMAIL = "admin@example.org"
 PASSWORD = "long-enough-password"
 STARTUP_SECONDS = 20
 # Since 25.1 gunicorn opens a control socket in ~/.gunicorn/ by default, shared by every
@@ -46,6 +51,18 @@ BODY = "Ин матни озмоишӣ аст.\n\nҶавонон дар **Исф
 IMAGE_ALT = "Ҷавонон дар синфхона"
 #: The article's lead image.
 IMG = "article picture > img"
+#: News added by `bench-data` besides the demo's three, so that the news list has pages.
+BENCH_NEWS = 25
+#: The newest of them is a translated demo item: its title, with a serial number, per language.
+SECURITY = {
+    "tg": "Амнияти ҷомеаҳо дар водии Фарғона — № {}",
+    "ru": "Безопасность сообществ в Ферганской долине — № {}",
+    "en": "Community security in the Ferghana valley — No. {}",
+}
+LOCALES = {"tg": "tg-TJ", "ru": "ru-RU", "en": "en-US"}
+PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
+#: WCAG 2.5.8 (Target Size, Minimum): 24 × 24 CSS pixels.
+MIN_TARGET = 24
 
 
 def free_port() -> int:
@@ -94,7 +111,9 @@ def server(tmp_path_factory):
     }
     flask_cli(env, "init-db")
     flask_cli(env, "seed-demo")
-    flask_cli(env, "create-user", EMAIL, "--role", "editor", stdin=f"{PASSWORD}\n{PASSWORD}\n")
+    flask_cli(env, "bench-data", "--news", str(BENCH_NEWS))
+    for email, role in ((EMAIL, "editor"), (ADMIN_EMAIL, "admin")):
+        flask_cli(env, "create-user", email, "--role", role, stdin=f"{PASSWORD}\n{PASSWORD}\n")
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -145,13 +164,31 @@ def browser():
             browser.close()
 
 
-def english_context(browser: Browser, base: str, **options) -> BrowserContext:
-    """A reader or editor whose browser asks for English (the editor's labels are English)."""
+def reader_context(browser: Browser, base: str, lang: str, **options) -> BrowserContext:
+    """A browser set up in ``lang``: its locale and the Accept-Language it sends."""
     context = browser.new_context(
-        base_url=base, locale="en-US", extra_http_headers={"Accept-Language": "en"}, **options
+        base_url=base,
+        locale=LOCALES[lang],
+        extra_http_headers={"Accept-Language": lang},
+        **options,
     )
     context.set_default_timeout(15_000)
     return context
+
+
+def english_context(browser: Browser, base: str, **options) -> BrowserContext:
+    """A reader or editor whose browser asks for English (the editor's labels are English)."""
+    return reader_context(browser, base, "en", **options)
+
+
+@contextlib.contextmanager
+def reader(browser: Browser, base: str, lang: str = "en", **options) -> Iterator[Page]:
+    """A tab in a fresh browser profile (no cookies) whose browser asks for ``lang``."""
+    context = reader_context(browser, base, lang, **options)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def make_jpeg(path: Path) -> Path:
@@ -256,3 +293,308 @@ def test_write_publish_and_read_a_tajik_news_item(browser, server, tmp_path):
         expect(page.locator("main .cards > li").filter(has_text=TITLE)).to_have_count(1)
     finally:
         context.close()
+
+
+# --- Readers --------------------------------------------------------------------------------
+
+#: The header's two menus, by their accessible names in each language.
+MAIN_MENU = {"tg": "Менюи асосӣ", "ru": "Главное меню", "en": "Main menu"}
+LANGUAGE_MENU = {"tg": "Забон", "ru": "Язык", "en": "Language"}
+#: A word found in every language's demo news (a training's name, in Latin letters).
+FOUND = "UPSHIFT"
+#: The style that makes a focused element stand out (or not).
+FOCUS_STYLE = """el => {
+    const s = getComputedStyle(el);
+    return {outline: s.outlineStyle, width: parseFloat(s.outlineWidth),
+            color: s.outlineColor, shadow: s.boxShadow};
+}"""
+FOCUSABLE = "a[href], button, input, select, textarea"
+#: WCAG 1.4.11 (Non-text Contrast): a focus indicator against the colours next to it.
+MIN_CONTRAST = 3
+#: The contrast of an element's outline with the background the element is drawn over (the
+#: colour beside its outline, whatever the element's place in the DOM).
+OUTLINE_CONTRAST = """el => {
+    const channels = c => c.match(/[\\d.]+/g).map(Number);
+    const linear = v => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    const luminance = c => {
+        const [r, g, b] = channels(c).map(linear);
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const opaque = e => channels(getComputedStyle(e).backgroundColor)[3] !== 0;
+    const r = el.getBoundingClientRect();
+    const under = document.elementsFromPoint(r.left + r.width / 2, r.top + r.height / 2)
+        .filter(e => !el.contains(e) && opaque(e));
+    const backdrop = under.length ? getComputedStyle(under[0]).backgroundColor : "rgb(255,255,255)";
+    const [a, b] = [luminance(getComputedStyle(el).outlineColor), luminance(backdrop)];
+    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+#: Elements sticking out past the right edge of the viewport: what makes a page scroll sideways.
+WIDE_ELEMENTS = """() => [...document.body.querySelectorAll("*")]
+    .filter(el => el.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+    .map(el => `<${el.tagName.toLowerCase()} class="${el.className}">`
+        + ` ${Math.round(el.getBoundingClientRect().right)} px: `
+        + (el.textContent || "").trim().slice(0, 50))"""
+
+
+def heading(page: Page):
+    return page.get_by_role("heading", level=1)
+
+
+def url(server: str, path: str) -> re.Pattern:
+    """The address ``server`` + ``path``, where ``path`` is a regular expression."""
+    return re.compile(rf"^{re.escape(server)}{path}$")
+
+
+def news_link(page: Page, lang: str):
+    """The first link in the page's lists to the newest translated demo news item."""
+    title = re.escape(SECURITY[lang]).replace(re.escape("{}"), r"\d+")
+    return page.locator("main .cards a").filter(has_text=re.compile(rf"^{title}$")).first
+
+
+def serial(title: str) -> str:
+    """The bench-data serial number that ends a news title."""
+    return title.rsplit(" ", 1)[1]
+
+
+def test_a_reader_arrives_in_their_language_and_switches_on_the_same_article(browser, server):
+    """`/` sends a Russian browser to the Russian site; the switcher leads from an article to
+    the same article in English, and `/` remembers English from then on."""
+    with reader(browser, server, "ru") as page:
+        page.goto("/")
+        expect(page).to_have_url(f"{server}/ru/")
+        expect(page.locator("html")).to_have_attribute("lang", "ru")
+        link = news_link(page, "ru")
+        title = link.inner_text()
+        link.click()
+        expect(page).to_have_url(url(server, "/ru/news/[^/]+/"))
+        expect(heading(page)).to_have_text(title)
+
+        languages = page.get_by_role("navigation", name=LANGUAGE_MENU["ru"])
+        expect(languages.get_by_role("link", name="Русский")).to_have_attribute(
+            "aria-current", "true"
+        )
+        languages.get_by_role("link", name="English", exact=True).click()
+        expect(page).to_have_url(url(server, "/en/news/[^/]+/"))
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        expect(heading(page)).to_have_text(SECURITY["en"].format(serial(title)))
+        expect(page.get_by_role("note")).to_have_count(0)  # a translation, not a fallback
+        expect(page.get_by_role("navigation", name="Main menu")).to_be_visible()
+
+        page.goto("/")
+        expect(page).to_have_url(f"{server}/en/")
+        assert {c["name"]: c["value"] for c in page.context.cookies()}.get("lang") == "en"
+
+
+def test_a_russian_only_article_on_the_english_site_is_marked_as_russian(browser, server):
+    """The English address of an untranslated article shows the Russian text under an English
+    notice, with the text marked `lang="ru"` inside an English page."""
+    with reader(browser, server, "en") as page:
+        page.goto("/en/news/trening-po-zhurnalistike/")
+        expect(page).to_have_url(f"{server}/en/news/trening-po-zhurnalistike/")
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        note = page.get_by_role("note")
+        expect(note).to_have_text("This page is available in Russian only.")
+        expect(heading(page)).to_have_text("Тренинг по журналистике")
+        expect(heading(page)).to_have_attribute("lang", "ru")
+        prose = page.locator("article .prose")
+        expect(prose).to_have_attribute("lang", "ru")
+        expect(prose).to_contain_text("в городе Гулистон")
+        # What a screen reader goes by: the language of the nearest `lang` around each text.
+        language = "el => el.closest('[lang]').lang"
+        assert note.evaluate(language) == "en"
+        assert prose.locator("p").first.evaluate(language) == "ru"
+
+
+def test_search_shows_highlighted_results_and_says_when_nothing_is_found(browser, server):
+    """A word typed in the search form and sent with Enter finds items with the word marked,
+    each linking to its item; a word found nowhere gets the translated "nothing found"."""
+    with reader(browser, server, "en") as page:
+        page.goto("/en/")
+        page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Search").click()
+        field = page.get_by_label("Words to look for, in Tajik, Russian or English")
+        field.fill(FOUND.lower())
+        field.press("Enter")
+        expect(page).to_have_url(f"{server}/en/search/?q={FOUND.lower()}")
+        expect(page.get_by_role("status")).to_have_text(re.compile(r"^\d+ results$"))
+        first = page.locator("main ol.results > li").first
+        expect(first.locator("mark").first).to_have_text(re.compile(f"^{FOUND}", re.I))
+        expect(first.locator("mark").first).to_be_visible()
+        link = first.get_by_role("link")
+        title, href = link.inner_text(), link.get_attribute("href")
+        link.click()
+        expect(page).to_have_url(f"{server}{href}")
+        expect(heading(page)).to_have_text(title)
+
+        page.goto("/ru/search/")
+        page.get_by_role("searchbox").fill("Шерлок")
+        page.get_by_role("button", name="Поиск").click()
+        expect(page).to_have_url(url(server, r"/ru/search/\?q=.+"))
+        expect(page.get_by_role("status")).to_have_text("По запросу «Шерлок» ничего не найдено.")
+        expect(page.locator("main ol.results")).to_have_count(0)
+
+
+def test_the_pager_leads_to_older_news_and_back(browser, server):
+    """The news list shows its page number; Older leads to page 2 with other items, Newer
+    back to page 1 with the same items as before."""
+    with reader(browser, server, "en") as page:
+        page.goto("/en/news/")
+        pager = page.get_by_role("navigation", name="Pages")
+        expect(pager).to_contain_text(re.compile(r"Page 1 of [3-9]"))
+        expect(pager.get_by_role("link", name="Newer")).to_have_count(0)
+        titles = page.locator("main .cards .card-title")
+        first = titles.all_inner_texts()
+        assert len(first) == 10
+
+        pager.get_by_role("link", name="Older").click()
+        expect(page).to_have_url(f"{server}/en/news/?page=2")
+        expect(pager).to_contain_text(re.compile(r"Page 2 of [3-9]"))
+        expect(page).to_have_title(re.compile("Page 2"))
+        second = titles.all_inner_texts()
+        assert len(second) == 10
+        assert not set(first) & set(second), "page 2 repeats items of page 1"
+
+        pager.get_by_role("link", name="Newer").click()
+        expect(page).to_have_url(url(server, r"/en/news/(\?page=1)?"))
+        expect(pager).to_contain_text("Page 1 of")
+        assert titles.all_inner_texts() == first
+
+
+def test_without_javascript_a_reader_browses_switches_and_searches(browser, server):
+    """With scripts off: home, the menu to the news, an article, the switcher to Tajik, and
+    a search sent with Enter all work."""
+    with reader(browser, server, "en", java_script_enabled=False) as page:
+        page.goto("/")
+        expect(page).to_have_url(f"{server}/en/")
+        page.get_by_role("navigation", name="Main menu").get_by_role("link", name="News").click()
+        expect(page).to_have_url(f"{server}/en/news/")
+        link = news_link(page, "en")
+        title = link.inner_text()
+        link.click()
+        expect(heading(page)).to_have_text(title)
+
+        languages = page.get_by_role("navigation", name="Language")
+        languages.get_by_role("link", name="Тоҷикӣ").click()
+        expect(page).to_have_url(url(server, "/tg/news/[^/]+/"))
+        expect(page.locator("html")).to_have_attribute("lang", "tg")
+        expect(heading(page)).to_have_text(SECURITY["tg"].format(serial(title)))
+
+        menu = page.get_by_role("navigation", name=MAIN_MENU["tg"])
+        menu.get_by_role("link", name="Ҷустуҷӯ").click()
+        field = page.get_by_role("searchbox")
+        field.fill("Исфара")
+        field.press("Enter")
+        expect(page).to_have_url(url(server, r"/tg/search/\?q=.+"))
+        expect(page.locator("main ol.results mark").first).to_have_text(re.compile("^Исфара"))
+
+
+def tab_through(page: Page) -> Iterator[tuple[int, Locator]]:
+    """Press Tab from the top of the page to its last focusable element; yield the index of
+    each focused element among FOCUSABLE and the element."""
+    focusable = page.locator(FOCUSABLE)
+    for _ in range(focusable.count()):
+        page.keyboard.press("Tab")
+        i = focusable.evaluate_all("els => els.indexOf(document.activeElement)")
+        if i < 0:
+            return  # past the last one
+        yield i, focusable.nth(i)
+
+
+def public_pages(page: Page, lang: str) -> dict[str, str]:
+    """An address of each type of public page in ``lang``, found through the site's lists."""
+
+    def first_link(path: str, selector: str) -> str:
+        page.goto(path)
+        return page.locator(selector).first.get_attribute("href")
+
+    cards = "main .cards > li:{}(:has(.lang-label)) .card-title a"
+    return {
+        "home": f"/{lang}/",
+        "news": f"/{lang}/news/",
+        "article": first_link(f"/{lang}/news/", cards.format("not")),
+        "fallback article": first_link(f"/{lang}/news/", cards.format("is")),
+        "programs": f"/{lang}/programs/",
+        "program": first_link(f"/{lang}/programs/", "main .cards .card-title a"),
+        "regions": f"/{lang}/regions/",
+        "region": first_link(f"/{lang}/regions/", "main .tree ul a"),  # one with a parent
+        "about": f"/{lang}/about/",
+        "contacts": f"/{lang}/contacts/",
+        "search results": f"/{lang}/search/?q={FOUND}",
+    }
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_on_a_phone_no_page_scrolls_sideways_and_the_menu_is_easy_to_tap(browser, server, lang):
+    """At 360 px, every type of public page fits the width; each link of the menus is visible,
+    at least 24 × 24 px, and tapping one opens its page."""
+    with reader(browser, server, lang, **PHONE) as page:
+        for kind, path in public_pages(page, lang).items():
+            response = page.goto(path)
+            assert response is not None and response.ok, f"{kind} {path}: {response.status}"
+            expect(heading(page)).to_be_visible()
+            width = page.evaluate("document.documentElement.scrollWidth")
+            viewport = page.evaluate("innerWidth")
+            assert width <= min(viewport, 360), (
+                f"{kind} {path} is {width} px wide in a {viewport} px viewport:\n"
+                + "\n".join(page.evaluate(WIDE_ELEMENTS))
+            )
+
+        page.goto(f"/{lang}/")
+        for name in (MAIN_MENU[lang], LANGUAGE_MENU[lang]):
+            links = page.get_by_role("navigation", name=name).get_by_role("link")
+            assert links.count() >= 3
+            for link in links.all():
+                expect(link).to_be_visible()
+                box = link.bounding_box()
+                assert box["width"] >= MIN_TARGET and box["height"] >= MIN_TARGET, (
+                    f"{link.inner_text()!r} in {name!r} is {box['width']:.0f} × "
+                    f"{box['height']:.0f} px"
+                )
+        news = page.get_by_role("navigation", name=MAIN_MENU[lang]).get_by_role("link").nth(1)
+        href = news.get_attribute("href")
+        news.tap()
+        expect(page).to_have_url(f"{server}{href}")
+        expect(heading(page)).to_be_visible()
+
+
+def test_the_keyboard_skips_to_the_content_and_shows_where_focus_is(browser, server):
+    """The first Tab focuses the (translated) skip link, Enter takes the focus to the main
+    content, and every link or field focused by the keyboard gets a visible outline."""
+    with reader(browser, server, "ru") as page:
+        page.goto(f"/ru/search/?q={FOUND}")
+        focusable = page.locator(FOCUSABLE)
+        unfocused = focusable.evaluate_all(f"els => els.map({FOCUS_STYLE})")
+
+        page.keyboard.press("Tab")
+        skip = page.locator(":focus")
+        expect(skip).to_have_text("Перейти к содержанию")
+        expect(skip).to_be_in_viewport()
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(f"{server}/ru/search/?q={FOUND}#main")
+        # <main> itself takes no focus, but the browser continues from it: the next Tab
+        # lands on the search field, not on the header's links.
+        page.keyboard.press("Tab")
+        expect(page.locator("main :focus")).to_have_count(1)
+
+        page.goto(f"/ru/search/?q={FOUND}")
+        visited = []
+        for i, element in tab_through(page):
+            visited.append(i)
+            style = element.evaluate(FOCUS_STYLE)
+            label = element.evaluate("el => el.outerHTML.slice(0, 80)")
+            assert style != unfocused[i], f"focus does not show on {label}: {style}"
+            outlined = style["outline"] != "none" and style["width"] >= 2
+            assert outlined or style["shadow"] != "none", f"no outline on {label}: {style}"
+        assert visited == list(range(len(unfocused))), "Tab skips elements or leaves page order"
+
+
+def test_the_focus_outline_contrasts_with_the_page_around_it(browser, server):
+    """The outline of a focused element has at least 3:1 contrast (WCAG 1.4.11) with the
+    colours it is drawn over: the header, the menu, the page and the footer."""
+    with reader(browser, server, "en") as page:
+        page.goto(f"/en/search/?q={FOUND}")
+        faint = {}
+        for _, element in tab_through(page):
+            contrast = element.evaluate(OUTLINE_CONTRAST)
+            if contrast < MIN_CONTRAST:
+                faint[element.evaluate("el => el.outerHTML.slice(0, 60)")] = round(contrast, 2)
+        assert not faint, f"focus outlines under {MIN_CONTRAST}:1 contrast: {faint}"

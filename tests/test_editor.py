@@ -859,7 +859,12 @@ PAYLOADS = [
 ]
 NEWS_FIELDS = ("title", "slug", "summary", "body", "image_alt")
 PROGRAM_FIELDS = (*NEWS_FIELDS, "donor", "partners", "goals", "results")
-ACTIVE_TAGS = {"script", "iframe", "svg", "style", "object", "embed", "math", "base", "frame"}
+# Inline SVG may draw (the regions page's map is written by its template); what in SVG could
+# run code or pull in other content is listed here, and links and handlers are checked anyway.
+ACTIVE_TAGS = {
+    *("script", "iframe", "style", "object", "embed", "math", "base", "frame"),
+    *("foreignobject", "animate", "set", "animatemotion", "animatetransform", "use"),
+}
 URL_ATTRIBUTES = {"href", "src", "srcset", "action", "formaction", "xlink:href", "data"}
 
 

@@ -12,6 +12,7 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     EmailField,
+    FloatField,
     Form,
     FormField,
     HiddenField,
@@ -31,6 +32,7 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
+    StopValidation,
     ValidationError,
 )
 
@@ -38,6 +40,7 @@ from ..config import LANGUAGES
 from ..extensions import db
 from ..i18n import ENDONYMS
 from ..models import REGION_KINDS, ROLES, SLUG_MAX, Page, Region
+from ..regions import EAST, NORTH, SOUTH, WEST
 
 MIN_PASSWORD = 10
 MARKDOWN_HELP = _l(
@@ -181,6 +184,22 @@ class ProgramForm(ItemForm):
             raise ValidationError(_l("The end cannot be before the start."))
 
 
+class CoordinateField(FloatField):
+    """Degrees as a number, typed with a decimal point or a comma (as Russian has it)."""
+
+    def process_formdata(self, valuelist):
+        value = str(valuelist[0]).strip().replace(",", ".") if valuelist else ""
+        if not value:
+            self.data = None  # empty: no point, and no complaint
+            return
+        super().process_formdata([value])
+
+    def pre_validate(self, form):
+        # A value that is no number has its message: a range message on top would confuse.
+        if self.process_errors:
+            raise StopValidation()
+
+
 class RegionForm(ItemForm):
     kind = SelectField(
         _l("Kind"),
@@ -214,6 +233,34 @@ class RegionForm(ItemForm):
         default=0,
         filters=[lambda value: 0 if value is None else value],
     )
+    # The map of the regions page covers a fixed box: a point outside it could not be shown,
+    # so it is refused here rather than silently left off the map.
+    latitude = CoordinateField(
+        _l("Latitude (degrees north)"),
+        [Optional(), NumberRange(SOUTH, NORTH,
+                                 message=_l("The map shows latitudes from %(min)s to %(max)s."))],
+        invalid_value_message=_l("Enter a number, for example 40.28."),
+        description=_l("Where the map of the regions marks the place, for example 40.28 and "
+                       "69.62 for Khujand; for a region (oblast), where its name is written. "
+                       "Leave both empty to keep the place off the map."),
+        render_kw={"min": SOUTH, "max": NORTH},
+    )  # fmt: skip
+    longitude = CoordinateField(
+        _l("Longitude (degrees east)"),
+        [Optional(), NumberRange(WEST, EAST,
+                                 message=_l("The map shows longitudes from %(min)s to %(max)s."))],
+        invalid_value_message=_l("Enter a number, for example 69.62."),
+        render_kw={"min": WEST, "max": EAST},
+    )  # fmt: skip
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        # One number alone is no point on the map: say so instead of dropping it.
+        for field, other in ((self.latitude, self.longitude), (self.longitude, self.latitude)):
+            if field.data is None and not field.errors and other.data is not None:
+                field.errors.append(_l("Give both the latitude and the longitude, or neither."))
+                valid = False
+        return valid
 
 
 class PageForm(ItemForm):

@@ -1,0 +1,80 @@
+"""Accessibility, judged by axe-core (npm's axe-core, `make checkers`) in Debian's Chromium:
+zero violations of the WCAG 2.1 A and AA rules and of axe's best practices, on every page
+type, public in three languages and the editor's, on a phone's width and a desktop's."""
+
+import json
+import urllib.request
+
+import pytest
+
+from asti.config import PROJECT_ROOT
+from tests.pagetypes import EDITOR_PAGES, all_public_pages
+from tests.test_browser import (  # noqa: F401 (fixtures)
+    ADMIN_EMAIL,
+    PASSWORD,
+    browser,
+    english_context,
+    server,
+)
+
+AXE = PROJECT_ROOT / ".venv" / "node" / "node_modules" / "axe-core" / "axe.min.js"
+RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+VIEWPORTS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 900}}
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=15) as response:
+        return response.read().decode()
+
+
+def violations(page, url: str, status: int = 200) -> list[str]:
+    """axe's violations on the page at ``url``, one readable line each."""
+    assert page.goto(url).status == status, url
+    page.add_script_tag(path=str(AXE))  # the context bypasses CSP for this checker only
+    result = page.evaluate(
+        "rules => axe.run(document, {runOnly: {type: 'tag', values: rules}})", RULES
+    )
+    return [
+        f"{url}: {v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(" ".join(node["target"]) for node in v["nodes"][:5])
+        for v in result["violations"]
+    ]
+
+
+def checker_context(browser, base, viewport):  # noqa: F811
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `make checkers`")
+    return english_context(browser, base, viewport=viewport, bypass_csp=True)
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_public_pages_have_no_violations(browser, server, viewport):  # noqa: F811
+    pages = all_public_pages(lambda url: fetch(server + url))
+    context = checker_context(browser, server, VIEWPORTS[viewport])
+    page = context.new_page()
+    found = [
+        line
+        for name, url in pages.items()
+        for line in violations(page, server + url, 404 if "not found" in name else 200)
+    ]
+    context.close()
+    assert found == [], json.dumps(found, ensure_ascii=False, indent=1)
+
+
+def test_editor_pages_have_no_violations(browser, server):  # noqa: F811
+    """Every page of the editor, for an administrator, after one save (for a revision)."""
+    context = checker_context(browser, server, VIEWPORTS["desktop"])
+    page = context.new_page()
+    found = violations(page, server + "/editor/login")
+    page.get_by_label("Email").fill(ADMIN_EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{server}/editor/")
+    page.goto(f"{server}/editor/news/1")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("status").wait_for()
+    found += violations(page, page.url)  # the form with its "Saved." message
+    for url in EDITOR_PAGES.values():
+        found += violations(page, server + url)
+    context.close()
+    assert found == [], json.dumps(found, ensure_ascii=False, indent=1)

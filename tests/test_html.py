@@ -1,0 +1,61 @@
+"""Valid HTML, judged by the Nu HTML Checker (the W3C validator's engine, npm's vnu-jar,
+run with the machine's Java; `make checkers` installs it): zero errors on every page type,
+public in three languages and the editor's."""
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from asti.config import PROJECT_ROOT
+from tests.pagetypes import EDITOR_PAGES, all_public_pages
+from tests.test_editor import accounts, admin, app, edit  # noqa: F401 (fixtures)
+
+VNU = PROJECT_ROOT / ".venv" / "node" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def validate(pages: dict[str, bytes], folder) -> list[str]:
+    """Check the pages in one run of the checker; its errors, as readable lines."""
+    if not VNU.exists() or shutil.which("java") is None:
+        pytest.fail(f"{VNU} or java is missing: run `make checkers`")
+    folder.mkdir()
+    names = {}
+    for number, (name, html) in enumerate(pages.items()):
+        path = folder / f"{number:03d}.html"
+        path.write_bytes(html)
+        names[path.name] = name
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    messages = json.loads(result.stderr)["messages"]
+    return [
+        f"{names.get(m.get('url', '').rsplit('/', 1)[-1], m.get('url'))}: line "
+        f"{m.get('lastLine')}: {m['message']} [{m.get('extract', '').strip()}]"
+        for m in messages
+        if m["type"] in ("error", "non-document-error")
+    ]
+
+
+def test_public_pages_are_valid_html(client, tmp_path):
+    urls = all_public_pages(lambda url: client.get(url).text)
+    pages = {}
+    for name, url in urls.items():
+        response = client.get(url)
+        assert response.status_code == (404 if "not found" in name else 200), url
+        pages[f"{name} {url}"] = response.data
+    assert validate(pages, tmp_path / "vnu") == []
+
+
+def test_editor_pages_are_valid_html(app, admin, tmp_path):  # noqa: F811
+    edit(admin, "news", 1, {"en-title": "Community security in the Ferghana valley, again"})
+    pages = {"editor: login": app.test_client().get("/editor/login").data}
+    for name, url in EDITOR_PAGES.items():
+        response = admin.get(url)
+        assert response.status_code == 200, url
+        pages[f"{name} {url}"] = response.data
+    assert validate(pages, tmp_path / "vnu") == []
