@@ -139,7 +139,6 @@ def current_state(engine):
         return connection.execute(STATE).first()
 
 
-_facts: dict = {}
 MAX_FACTS = 1000
 
 
@@ -149,13 +148,14 @@ def per_version(key, compute):
     state = request.environ.get(STATE_KEY)
     if state is None:  # no page cache in front: read it once for this request
         state = request.environ[STATE_KEY] = current_state(db.engine)
-    known = _facts.get(key)
+    facts = current_app.extensions.setdefault("asti.facts", {})
+    known = facts.get(key)
     if known is not None and known[0] == state.token:
         return known[1]
-    if len(_facts) >= MAX_FACTS:
-        _facts.clear()
+    if len(facts) >= MAX_FACTS:
+        facts.clear()
     value = compute()
-    _facts[key] = (state.token, value)
+    facts[key] = (state.token, value)
     return value
 
 
