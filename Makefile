@@ -69,7 +69,7 @@ bench: install
 # and fails below 95. In a folder of its own: its axe-core must not replace the tests' one.
 LIGHTHOUSE := $(VENV)/node/lighthouse
 lighthouse: install chromium $(LIGHTHOUSE)/installed
-	$(VENV)/bin/python tests/lighthouse_report.py
+	$(VENV)/bin/python -m tests.lighthouse_report
 $(LIGHTHOUSE)/installed: Makefile
 	@command -v npm >/dev/null || { apt-get update && apt-get install -y npm; }
 	npm install --prefix $(LIGHTHOUSE) --no-audit --no-fund --loglevel=error lighthouse@13.5.0

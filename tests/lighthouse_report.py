@@ -27,7 +27,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -38,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import gunicorn
+from tests.loopback import flask_cli, start_gunicorn, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "lighthouse.md"
@@ -46,7 +45,6 @@ REPORT = ROOT / "docs" / "lighthouse.md"
 #: replace the one the tests use (.venv/node/node_modules/axe-core).
 LIGHTHOUSE = ROOT / ".venv" / "node" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = Path("/usr/bin/chromium")
-HOST = "127.0.0.1"
 
 CATEGORIES = {
     "performance": "Performance",
@@ -71,13 +69,9 @@ METRICS = [
 
 #: Runs per page: the one with the median performance score is kept (see the report's notes).
 DEFAULT_RUNS = 3
-STARTUP_SECONDS = 30
 LIGHTHOUSE_SECONDS = 240
 #: Requests per page before Lighthouse: with 2 workers, both get it and keep it cached.
 WARM_REQUESTS = 4
-# Since 25.1 gunicorn opens a control socket in ~/.gunicorn/ by default, shared by every
-# gunicorn of the user (`make run`, another test run): this server keeps out of it.
-NO_CONTROL_SOCKET = ["--no-control-socket"] if gunicorn.version_info >= (25, 1) else []
 
 #: Run in the instance after seed-demo: a photo-like 1600x1067 picture (sky, hills, a
 #: texture; its 960 px WebP weighs about 100 KiB, as a news photo's does), stored through
@@ -134,25 +128,6 @@ def log(message: str) -> None:
 # --- the site --------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def flask_cli(env: dict, *args: str) -> str:
-    """`.venv/bin/flask --app asti ARGS`, as an operator runs it; fails loudly."""
-    flask = Path(sys.executable).with_name("flask")
-    command = [str(flask)] if flask.exists() else [sys.executable, "-m", "flask"]
-    result = subprocess.run(
-        [*command, "--app", "asti", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    if result.returncode != 0:
-        raise SystemExit(f"flask {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
-    return result.stdout.strip()
-
-
 def add_image(env: dict) -> dict[str, str]:
     result = subprocess.run(
         [sys.executable, "-c", ADD_IMAGE],
@@ -166,42 +141,6 @@ def add_image(env: dict) -> dict[str, str]:
 def fetch(url: str) -> str:
     with urllib.request.urlopen(url, timeout=10) as response:
         return response.read().decode()
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
-
-
-def start_server(env: dict, tmp: Path) -> tuple[str, subprocess.Popen]:
-    port = free_port()
-    base = f"http://{HOST}:{port}"
-    log_file = tmp / "gunicorn.log"
-    with log_file.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"{HOST}:{port}", "--workers", "2",
-             *NO_CONTROL_SOCKET, "wsgi:app"],
-            cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while True:
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {process.returncode}:\n{log_file.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return base, process
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        if time.monotonic() > deadline:
-            stop(process)
-            raise SystemExit(f"no answer from /healthz in {STARTUP_SECONDS} s")
-        time.sleep(0.2)
 
 
 # --- Lighthouse ------------------------------------------------------------------------
@@ -701,7 +640,7 @@ def main() -> int:
     ]
     errors: list[str] = []
     retried: list[str] = []  # runs that failed, then worked when run again
-    base, server = start_server(env, tmp)
+    base, server = start_gunicorn(env, tmp / "gunicorn.log")
     log(f"gunicorn on {base}")
     try:
         for page in pages:

@@ -12,21 +12,15 @@ import contextlib
 import os
 import re
 import secrets
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-import gunicorn
 import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 
-from asti.config import LANGUAGES, PROJECT_ROOT
+from asti.config import LANGUAGES
+from tests.loopback import SiteError, flask_cli, start_gunicorn, stop
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -41,10 +35,6 @@ CHROMIUM_ARGS = [
 EMAIL = "editor@example.org"
 ADMIN_EMAIL = "admin@example.org"
 PASSWORD = "long-enough-password"
-STARTUP_SECONDS = 20
-# Since 25.1 gunicorn opens a control socket in ~/.gunicorn/ by default, shared by every
-# gunicorn of the user (`make run`, another test run): a test server keeps out of it.
-NO_CONTROL_SOCKET = ["--no-control-socket"] if gunicorn.version_info >= (25, 1) else []
 
 TITLE = "Ҷавонон дар Исфара омӯзиш гузаштанд"
 BODY = "Ин матни озмоишӣ аст.\n\nҶавонон дар **Исфара** омӯзиш гузаштанд.\n\n- якум\n- дуюм\n"
@@ -65,40 +55,6 @@ PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touc
 MIN_TARGET = 24
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def flask_cli(env: dict, *args: str, stdin: str | None = None) -> None:
-    """Run `python -m flask --app asti ARGS` as an operator would, failing loudly."""
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "asti", *args],
-        cwd=PROJECT_ROOT,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, f"flask {' '.join(args)} failed:\n{result.stdout}{result.stderr}"
-
-
-def log_tail(path: Path, lines: int = 40) -> str:
-    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """gunicorn serving a fresh demo site on a free loopback port; yields its base URL."""
@@ -115,34 +71,11 @@ def server(tmp_path_factory):
     for email, role in ((EMAIL, "editor"), (ADMIN_EMAIL, "admin")):
         flask_cli(env, "create-user", email, "--role", role, stdin=f"{PASSWORD}\n{PASSWORD}\n")
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    log = tmp / "gunicorn.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-             *NO_CONTROL_SOCKET, "wsgi:app"],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )  # fmt: skip
     try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"gunicorn exited with {process.returncode}:\n{log_tail(log)}")
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"gunicorn did not answer /healthz in {STARTUP_SECONDS} s:\n"
-                            f"{log_tail(log)}")  # fmt: skip
-            time.sleep(0.1)
+        base, process = start_gunicorn(env, tmp / "gunicorn.log")
+    except SiteError as error:
+        pytest.fail(str(error))
+    try:
         yield base
     finally:
         stop(process)
