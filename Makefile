@@ -55,7 +55,7 @@ chromium:
 # writes docs/security-audit.md and fails on any finding.
 audit: install
 	@test -x /usr/bin/wapiti -a -x /usr/bin/sqlmap || { apt-get update && apt-get install -y wapiti sqlmap; }
-	$(VENV)/bin/python tests/security_audit.py
+	$(VENV)/bin/python -m tests.security_audit
 
 # Speed on loopback: our gunicorn against a bare Flask app and nginx, with Debian's wrk
 # (about 15 minutes; BENCH_ARGS="--rounds 1 --duration 3" for a quick look). Prints a

@@ -38,6 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tests.loopback import flask_cli, start_gunicorn, stop
+from tests.reports import table, version
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "lighthouse.md"
@@ -311,23 +312,6 @@ def code_version() -> str:
     return f"commit {head}" + (
         f" and {len(changed)} uncommitted files (changed or new)" if changed else ""
     )
-
-
-def version(command: list[str], pattern: str) -> str:
-    try:
-        output = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
-    except OSError as error:
-        return f"unavailable ({error})"
-    found = re.search(pattern, output.stdout + output.stderr, re.M)
-    return found.group(0).strip() if found else "unknown"
-
-
-def table(header: list[str], rows: list[list]) -> list[str]:
-    def cell(value) -> str:
-        return str(value).replace("|", "\\|").replace("\n", " ")
-
-    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
-    return lines + ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
 
 
 def node_note(node: str) -> str:

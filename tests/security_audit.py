@@ -25,7 +25,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -38,13 +37,15 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
+from tests.loopback import HOST, flask_cli, free_port
+from tests.reports import table, version
+
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "security-audit.md"
 
 EMAIL = "auditor@example.org"
 PASSWORD = secrets.token_urlsafe(18)
 USER_AGENT = "ASTI-security-audit"
-HOST = "127.0.0.1"
 
 #: Raised for the run only: the scanners send thousands of failed logins from one address,
 #: and the normal limits (5 per account, 20 per address in 15 minutes) would lock them out
@@ -119,23 +120,6 @@ def log(message: str) -> None:
 
 
 # --- the server ------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def flask_cli(env: dict, *args: str, stdin: str | None = None) -> str:
-    """`python -m flask --app asti ARGS`, as an operator runs it; fails loudly."""
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "asti", *args],
-        cwd=ROOT, env=env, input=stdin, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    if result.returncode != 0:
-        raise SystemExit(f"flask {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
-    return result.stdout.strip()
 
 
 @dataclass
@@ -842,26 +826,6 @@ def tracebacks(text: str) -> list[dict]:
 # --- the report ------------------------------------------------------------------------
 
 
-def version(command: list[str], pattern: str) -> str:
-    try:
-        output = subprocess.run(
-            command, capture_output=True, text=True, timeout=60, env=tool_env(), check=False
-        )
-    except OSError as error:
-        return f"unavailable ({error})"
-    text = output.stdout + output.stderr
-    found = re.search(pattern, text, re.M)
-    return found.group(0).strip() if found else text.strip().splitlines()[-1]
-
-
-def table(header: list[str], rows: list[list]) -> list[str]:
-    def cell(value) -> str:
-        return str(value).replace("|", "\\|").replace("\n", " ")
-
-    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
-    return lines + ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
-
-
 def code(text: str) -> str:
     return f"`{text}`"
 
@@ -1149,9 +1113,11 @@ def main() -> int:
                  for page, what in stored.raw]  # fmt: skip
     findings += server_errors(server)
     versions = {
-        "wapiti": version(["wapiti", "--version"], r"Wapiti[- ]\d[\w.]*"),
-        "sqlmap": version(["sqlmap", "--version"], r"^\d[\w.#]*"),
-        "gunicorn": version([sys.executable, "-m", "gunicorn", "--version"], r"gunicorn.*"),
+        "wapiti": version(["wapiti", "--version"], r"Wapiti[- ]\d[\w.]*", tool_env()),
+        "sqlmap": version(["sqlmap", "--version"], r"^\d[\w.#]*", tool_env()),
+        "gunicorn": version(
+            [sys.executable, "-m", "gunicorn", "--version"], r"gunicorn.*", tool_env()
+        ),
         "python": platform.python_version(),
     }
     seconds = time.monotonic() - started
