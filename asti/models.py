@@ -35,7 +35,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
 from .images import FALLBACK_WIDTH, rendition_path, rendition_widths
-from .text import SLUG_MAX, make_slug, render_markdown
+from .text import SLUG_MAX, first_free, make_slug, render_markdown
 
 
 def utcnow() -> datetime:
@@ -69,7 +69,9 @@ class TranslationMixin:
         return f"<{type(self).__name__} {self.lang} {self.slug!r}>"
 
 
-STATUSES = ("draft", "published")
+#: An item's ``status``: only a published one is ever public (and then from its
+#: ``published_at``); a draft is seen by staff only.
+DRAFT, PUBLISHED = "draft", "published"
 
 
 def link_fields(translation_class):
@@ -82,7 +84,7 @@ class Publishable:
     and the version that guards against two people overwriting each other."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    status: Mapped[str] = mapped_column(String(16), default="published")
+    status: Mapped[str] = mapped_column(String(16), default=PUBLISHED)
     published_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -107,7 +109,7 @@ class Publishable:
         """SQL condition: what the public may see now (a future date is a schedule).
         "Now" is taken when the statement runs, so a statement can be built once."""
         now = bindparam("now", callable_=utcnow, type_=DateTime, unique=True)
-        return and_(cls.status == "published", cls.published_at <= now, cls.deleted_at.is_(None))
+        return and_(cls.status == PUBLISHED, cls.published_at <= now, cls.deleted_at.is_(None))
 
     @classmethod
     def page_options(cls):
@@ -153,14 +155,12 @@ class Publishable:
 
 def unique_slug(cls, lang: str, text: str, owner=None) -> str:
     """Slugs are unique per language: add -2, -3 ... when taken by another item."""
-    base = make_slug(text)
-    slug, n = base, 1
-    while True:
+
+    def taken(slug):
         other = db.session.scalar(select(cls).where(cls.lang == lang, cls.slug == slug))
-        if other is None or (owner is not None and other.parent is owner):
-            return slug
-        n += 1
-        slug = f"{base[: SLUG_MAX - len(str(n)) - 1].rstrip('-')}-{n}"
+        return other is not None and (owner is None or other.parent is not owner)
+
+    return first_free(make_slug(text), taken)
 
 
 news_region = Table(

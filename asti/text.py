@@ -20,6 +20,20 @@ def make_slug(title: str) -> str:
     return slugify(title, replacements=TAJIK_REPLACEMENTS, max_length=SLUG_MAX) or "item"
 
 
+def numbered(slug: str, n: int) -> str:
+    """``slug-n``, shortened first so that it still fits in SLUG_MAX."""
+    return f"{slug[: SLUG_MAX - len(str(n)) - 1].rstrip('-')}-{n}"
+
+
+def first_free(slug: str, taken) -> str:
+    """``slug``, or ``slug-2``, ``slug-3`` ... : the first for which ``taken`` says no."""
+    candidate, n = slug, 1
+    while taken(candidate):
+        n += 1
+        candidate = numbered(slug, n)
+    return candidate
+
+
 def render_markdown(source: str) -> str:
     """Markdown to HTML that is safe to show: no scripts, handlers or ``javascript:`` links."""
     html = markdown.markdown(source or "", extensions=["sane_lists"], output_format="html")

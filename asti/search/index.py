@@ -58,29 +58,36 @@ def _rows(item) -> list[dict]:
     ]
 
 
+def insert(connection, rows: list[dict]) -> None:
+    """Add index rows: dicts of kind, item_id, lang, title and body (both folded), status,
+    published_at and deleted."""
+    if not rows:
+        return
+    if connection.dialect.name == "sqlite":  # FTS5 columns are untyped text: a sortable
+        rows = [  # string, and 0/1
+            {**row, "published_at": row["published_at"].strftime("%Y-%m-%d %H:%M:%S"),
+             "deleted": int(row["deleted"])}
+            for row in rows
+        ]  # fmt: skip
+    connection.execute(
+        text(
+            f"INSERT INTO {table_name(connection)} (kind, item_id, lang, title, body, status, "
+            "published_at, deleted) VALUES (:kind, :item_id, :lang, :title, :body, :status, "
+            ":published_at, :deleted)"
+        ),
+        rows,
+    )
+
+
 def write(connection, items) -> None:
     """Replace the index rows of these items."""
-    sqlite = connection.dialect.name == "sqlite"
     table = table_name(connection)
     for item in items:
         connection.execute(
             text(f"DELETE FROM {table} WHERE kind = :kind AND item_id = :item_id"),
             {"kind": item.section, "item_id": item.id},
         )
-        rows = _rows(item)
-        if sqlite:  # FTS5 columns are untyped text: a sortable string, and 0/1
-            for row in rows:
-                row["published_at"] = row["published_at"].strftime("%Y-%m-%d %H:%M:%S")
-                row["deleted"] = int(row["deleted"])
-        if rows:
-            connection.execute(
-                text(
-                    f"INSERT INTO {table} (kind, item_id, lang, title, body, status, "
-                    "published_at, deleted) VALUES (:kind, :item_id, :lang, :title, :body, "
-                    ":status, :published_at, :deleted)"
-                ),
-                rows,
-            )
+        insert(connection, _rows(item))
 
 
 @event.listens_for(Session, "after_flush")
