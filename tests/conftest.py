@@ -1,61 +1,18 @@
 """Fixtures: each test gets its own copy of a database built by the real migrations and
-filled by the real demo loader, so tests are isolated and still fast.
+filled by the real demo loader (``tests/fixtures/apps.py``), so tests are isolated and
+still fast; staff accounts and logged-in browsers; the site on loopback in Chromium.
 
-With ASTI_TEST_DATABASE_URL set to a PostgreSQL server (``.ci/run`` starts one), the same
-tests run on PostgreSQL: the copies are databases made from a template database."""
+Helpers that test modules share live in ``tests/fixtures/``: no test module imports from
+another test module, nor from this file."""
 
 import contextlib
-import itertools
-import os
-import shutil
 
 import pytest
-from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from asti import create_app, demo
-from asti.extensions import db
-
-POSTGRES = os.environ.get("ASTI_TEST_DATABASE_URL")
-
-
-def make_app(database, **config):
-    """The app on a database: a SQLite file path, or a database URL."""
-    url = database if isinstance(database, str) and "://" in database else f"sqlite:///{database}"
-    return create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": url, **config})
-
-
-def build(database):
-    """Migrate to the latest schema and load the demo content."""
-    app = make_app(database)
-    with app.app_context():
-        upgrade()
-        demo.load()
-        db.session.commit()
-        db.engine.dispose()
-
-
-class Postgres:
-    """Databases on the test server: one template, then a cheap copy per test."""
-
-    def __init__(self, url: str):
-        self.url = make_url(url)
-        self.admin = create_engine(self.url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        self.names = (f"asti_test_{os.getpid()}_{n}" for n in itertools.count())
-        self.template = f"asti_template_{os.getpid()}"
-
-    def run(self, sql: str):
-        with self.admin.connect() as connection:
-            connection.execute(text(sql))
-
-    def create(self, name: str, template: str | None = None) -> str:
-        self.run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        self.run(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
-        return self.url.set(database=name).render_as_string(hide_password=False)
-
-    def drop(self, name: str):
-        self.run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+from tests.fixtures import browser as chromium
+from tests.fixtures.apps import POSTGRES, Postgres, build, database_copy, dispose, make_app
+from tests.fixtures.server import SiteError
+from tests.fixtures.staff import ADMIN, EDITOR, SECOND, add_account, staff_client
 
 
 @pytest.fixture(scope="session")
@@ -81,18 +38,13 @@ def seeded_db(tmp_path_factory, postgres):
 
 @pytest.fixture
 def app(seeded_db, postgres, tmp_path):
-    if postgres is not None:
-        name = next(postgres.names)
-        database = postgres.create(name, template=postgres.template)
-    else:
-        database = tmp_path / "asti.db"
-        shutil.copy(seeded_db, database)
-    app = make_app(database)
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    if postgres is not None:
-        postgres.drop(name)
+    """The app on a fresh copy of the demo database, with its instance folder (uploaded
+    images) in the test's own folder, never in the checkout's."""
+    with database_copy(seeded_db, postgres, tmp_path) as database:
+        app = make_app(database)
+        app.instance_path = str(tmp_path / "instance")
+        yield app
+        dispose(app)
 
 
 @pytest.fixture
@@ -105,16 +57,75 @@ def runner(app):
     return app.test_cli_runner()
 
 
-def say(config, *lines: str) -> None:
-    """Write lines to the terminal, past pytest's output capture."""
-    reporter = config.pluginmanager.get_plugin("terminalreporter")
-    capture = config.pluginmanager.get_plugin("capturemanager")
-    if reporter is None:
-        return
-    with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
-        reporter.ensure_newline()
-        for line in lines:
-            reporter.write_line(line)
+@pytest.fixture
+def worker(app):
+    """Makes another app instance (another gunicorn worker) on the test's database."""
+    made = []
+
+    def make(**config):
+        made.append(make_app(app.config["SQLALCHEMY_DATABASE_URI"], **config))
+        return made[-1]
+
+    yield make
+    for other in made:
+        dispose(other)
+
+
+@pytest.fixture
+def accounts(app) -> dict[str, int]:
+    """An administrator and two editors, created directly in the database."""
+    roles = {ADMIN: "admin", EDITOR: "editor", SECOND: "editor"}
+    return {email: add_account(app, email, role) for email, role in roles.items()}
+
+
+@pytest.fixture
+def admin(app, accounts):
+    """A browser logged in to the editor (in English) as the administrator ADMIN."""
+    return staff_client(app, ADMIN)
+
+
+@pytest.fixture
+def editor(app, accounts):
+    """A browser logged in to the editor (in English) as the editor EDITOR."""
+    return staff_client(app, EDITOR)
+
+
+@pytest.fixture(scope="session")
+def say(pytestconfig):
+    """Writes lines to the terminal, past pytest's output capture."""
+
+    def write(*lines: str) -> None:
+        reporter = pytestconfig.pluginmanager.get_plugin("terminalreporter")
+        capture = pytestconfig.pluginmanager.get_plugin("capturemanager")
+        if reporter is None:
+            return
+        with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+            reporter.ensure_newline()
+            for line in lines:
+                reporter.write_line(line)
+
+    return write
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, driven by Playwright; CI installs it, so its absence fails."""
+    if not chromium.CHROMIUM.exists():
+        pytest.fail(chromium.MISSING)
+    with chromium.chromium() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="module")
+def live_site(tmp_path_factory):
+    """gunicorn serving a fresh demo site (``tests/fixtures/browser.py``) on a free loopback
+    port; its base URL."""
+    with contextlib.ExitStack() as stack:
+        try:
+            base = stack.enter_context(chromium.demo_site(tmp_path_factory.mktemp("server")))
+        except SiteError as error:
+            pytest.fail(str(error))
+        yield base
 
 
 def pytest_report_header(config):

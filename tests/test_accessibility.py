@@ -3,28 +3,18 @@ zero violations of the WCAG 2.1 A and AA rules and of axe's best practices, on e
 type, public in three languages and the editor's, on a phone's width and a desktop's."""
 
 import json
-import urllib.request
 
 import pytest
 
 from asti.config import PROJECT_ROOT
-from tests.pagetypes import EDITOR_PAGES, all_public_pages
-from tests.test_browser import (  # noqa: F401 (fixtures)
-    ADMIN_EMAIL,
-    PASSWORD,
-    browser,
-    english_context,
-    server,
-)
+from tests.fixtures.browser import english_context
+from tests.fixtures.pagetypes import EDITOR_PAGES, all_public_pages
+from tests.fixtures.server import fetch
+from tests.fixtures.staff import ADMIN, PASSWORD
 
 AXE = PROJECT_ROOT / ".venv" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 VIEWPORTS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 900}}
-
-
-def fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=15) as response:
-        return response.read().decode()
 
 
 def violations(page, url: str, status: int = 200) -> list[str]:
@@ -41,40 +31,40 @@ def violations(page, url: str, status: int = 200) -> list[str]:
     ]
 
 
-def checker_context(browser, base, viewport):  # noqa: F811
+def checker_context(browser, base, viewport):
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: run `make checkers`")
     return english_context(browser, base, viewport=viewport, bypass_csp=True)
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_public_pages_have_no_violations(browser, server, viewport):  # noqa: F811
-    pages = all_public_pages(lambda url: fetch(server + url))
-    context = checker_context(browser, server, VIEWPORTS[viewport])
+def test_public_pages_have_no_violations(browser, live_site, viewport):
+    pages = all_public_pages(lambda url: fetch(live_site + url)[2])
+    context = checker_context(browser, live_site, VIEWPORTS[viewport])
     page = context.new_page()
     found = [
         line
         for name, url in pages.items()
-        for line in violations(page, server + url, 404 if "not found" in name else 200)
+        for line in violations(page, live_site + url, 404 if "not found" in name else 200)
     ]
     context.close()
     assert found == [], json.dumps(found, ensure_ascii=False, indent=1)
 
 
-def test_editor_pages_have_no_violations(browser, server):  # noqa: F811
+def test_editor_pages_have_no_violations(browser, live_site):
     """Every page of the editor, for an administrator, after one save (for a revision)."""
-    context = checker_context(browser, server, VIEWPORTS["desktop"])
+    context = checker_context(browser, live_site, VIEWPORTS["desktop"])
     page = context.new_page()
-    found = violations(page, server + "/editor/login")
-    page.get_by_label("Email").fill(ADMIN_EMAIL)
+    found = violations(page, live_site + "/editor/login")
+    page.get_by_label("Email").fill(ADMIN)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{server}/editor/")
-    page.goto(f"{server}/editor/news/1")
+    page.wait_for_url(f"{live_site}/editor/")
+    page.goto(f"{live_site}/editor/news/1")
     page.get_by_role("button", name="Save").click()
     page.get_by_role("status").wait_for()
     found += violations(page, page.url)  # the form with its "Saved." message
     for url in EDITOR_PAGES.values():
-        found += violations(page, server + url)
+        found += violations(page, live_site + url)
     context.close()
     assert found == [], json.dumps(found, ensure_ascii=False, indent=1)

@@ -6,11 +6,12 @@ from datetime import datetime
 import pytest
 
 from asti.extensions import db
-from asti.models import News, Program, Region
-from tests.htmlpage import Page
+from asti.models import Program
+from tests.fixtures.html import Page, get_page
+from tests.fixtures.items import add_news, by_slug
+from tests.fixtures.pagetypes import RUSSIAN_ONLY
 
 LANGS = ("tg", "ru", "en")
-RU_ONLY = "trening-po-zhurnalistike"
 #: Each demo year and the slug, per language, of its one article.
 DEMO_YEARS = {
     2011: {
@@ -18,7 +19,7 @@ DEMO_YEARS = {
         "ru": "bezopasnost-soobshchestv-v-ferganskoy-doline",
         "en": "community-security-in-the-ferghana-valley",
     },
-    2017: {lang: RU_ONLY for lang in LANGS},
+    2017: {lang: RUSSIAN_ONLY for lang in LANGS},
     2022: {
         "tg": "upshift-omuzishi-chorruza-dar-laboratoriyahoi-innovatsioni",
         "ru": "upshift-chetyryokhdnevnyy-trening-v-innovatsionnykh-laboratoriyakh",
@@ -29,34 +30,10 @@ SECURITY = "community-security-in-the-ferghana-valley"  # the program's English 
 PEACE_RU = "mir-i-sotrudnichestvo-nachinayutsya-s-nas"  # another program's Russian slug
 
 
-def get(client, url, status=200) -> Page:
-    response = client.get(url)
-    assert response.status_code == status, url
-    return Page(response.get_data(as_text=True))
-
-
 def articles(html: Page, lang: str) -> set[str]:
     """The slugs of the articles a page links to (not the years or the list itself)."""
     article = re.compile(rf"/{lang}/news/(?!\d{{4}}/)([^/?]+)/")
     return {m[1] for a, _ in html.find_all("a") if (m := article.fullmatch(a.get("href", "")))}
-
-
-def by_slug(model, slug: str):
-    tr = model.translation_class
-    return db.session.scalar(db.select(model).join(tr).where(tr.slug == slug))
-
-
-def add_news(app, title: str, published_at: datetime, program=None, region=None) -> None:
-    """An English news item, optionally about the program and region with these slugs."""
-    with app.app_context():
-        item = News(published_at=published_at)
-        db.session.add(item)
-        if program:
-            item.program = by_slug(Program, program)
-        if region:
-            item.regions = [by_slug(Region, region)]
-        item.set_translation("en", title, body=f"Body of {title}")
-        db.session.commit()
 
 
 # --- one year's news --------------------------------------------------------------------
@@ -66,7 +43,7 @@ def add_news(app, title: str, published_at: datetime, program=None, region=None)
 @pytest.mark.parametrize("year", sorted(DEMO_YEARS))
 def test_year_archive(client, lang, year):
     """A year's page lists that year's article only, says which year, and marks it current."""
-    html = get(client, f"/{lang}/news/{year}/")
+    html = get_page(client, f"/{lang}/news/{year}/")
     assert html.lang == lang
     assert articles(html, lang) == {DEMO_YEARS[year][lang]}
     assert str(year) in html.text("h1")
@@ -78,8 +55,8 @@ def test_year_archive(client, lang, year):
 
 def test_year_heading_is_translated(client):
     """The heading of a year's page comes from the catalog, with the year as written."""
-    assert get(client, "/en/news/2017/").text("h1") == "News of 2017"
-    assert "2017" in get(client, "/ru/news/2017/").text("title")
+    assert get_page(client, "/en/news/2017/").text("h1") == "News of 2017"
+    assert "2017" in get_page(client, "/ru/news/2017/").text("title")
 
 
 @pytest.mark.parametrize(
@@ -87,12 +64,12 @@ def test_year_heading_is_translated(client):
 )
 def test_year_without_news_is_404(client, path):
     """A year with no news, a year no date can have, or a page past the end: 404, never 500."""
-    get(client, f"/en/news/{path}", 404)
+    get_page(client, f"/en/news/{path}", 404)
 
 
 def test_news_list_links_to_the_years(client):
     """The list links to each year that has news, newest first, in one line."""
-    html = get(client, "/ru/news/")
+    html = get_page(client, "/ru/news/")
     year = re.compile(r"/ru/news/\d{4}/")
     links = [(a["href"], text) for a, text in html.find_all("a") if year.fullmatch(a["href"])]
     assert links == [
@@ -106,23 +83,23 @@ def test_news_list_links_to_the_years(client):
 def test_years_follow_the_sites_time_zone(app, client):
     """A news item published at 01:00 on 1 January in Dushanbe (20:00 UTC the day before)
     belongs to the new year, as its shown date says."""
-    add_news(app, "New year party", datetime(2019, 12, 31, 20, 0))
-    html = get(client, "/en/news/")
+    add_news(app, {"en": "New year party"}, published_at=datetime(2019, 12, 31, 20, 0))
+    html = get_page(client, "/en/news/")
     assert "/en/news/2020/" in html.links() and "/en/news/2019/" not in html.links()
-    assert articles(get(client, "/en/news/2020/"), "en") == {"new-year-party"}
-    get(client, "/en/news/2019/", 404)
+    assert articles(get_page(client, "/en/news/2020/"), "en") == {"new-year-party"}
+    get_page(client, "/en/news/2019/", 404)
 
 
 def test_year_archive_pages(app, client):
     """A busy year is paginated like the list; the pager stays within the year."""
     for n in range(12):
-        add_news(app, f"Item {n:02d}", datetime(2023, 3, 1 + n))
-    first = get(client, "/en/news/2023/")
+        add_news(app, {"en": f"Item {n:02d}"}, published_at=datetime(2023, 3, 1 + n))
+    first = get_page(client, "/en/news/2023/")
     assert len(articles(first, "en")) == 10
     assert "/en/news/2023/?page=2" in first.links()
-    second = get(client, "/en/news/2023/?page=2")
+    second = get_page(client, "/en/news/2023/?page=2")
     assert articles(second, "en") == {"item-01", "item-00"}
-    get(client, "/en/news/2023/?page=3", 404)
+    get_page(client, "/en/news/2023/?page=3", 404)
 
 
 # --- filters ----------------------------------------------------------------------------
@@ -130,7 +107,7 @@ def test_year_archive_pages(app, client):
 
 def test_program_filter(client):
     """?program= keeps that program's news, names it in the heading, and links back."""
-    html = get(client, f"/en/news/?program={SECURITY}")
+    html = get_page(client, f"/en/news/?program={SECURITY}")
     assert articles(html, "en") == {"community-security-in-the-ferghana-valley"}
     assert html.text("h1") == "News: Community security in the Ferghana valley"
     assert ({"href": "/en/news/"}, "All news") in html.find_all("a")
@@ -139,31 +116,31 @@ def test_program_filter(client):
 
 def test_filter_slug_in_another_language(client):
     """A Russian slug on the English site names the same program, shown in English."""
-    html = get(client, f"/en/news/?program={PEACE_RU}")
-    assert articles(html, "en") == {RU_ONLY}
+    html = get_page(client, f"/en/news/?program={PEACE_RU}")
+    assert articles(html, "en") == {RUSSIAN_ONLY}
     assert html.text("h1") == "News: Peace and cooperation start with us"
 
 
 def test_region_filter(client):
     """?region= keeps the news about that region; a fallback title keeps its language."""
-    html = get(client, "/tg/news/?region=isfara")
-    assert articles(html, "tg") == {RU_ONLY}
+    html = get_page(client, "/tg/news/?region=isfara")
+    assert articles(html, "tg") == {RUSSIAN_ONLY}
     assert "Шаҳри Исфара" in html.text("h1")
-    assert articles(get(client, "/ru/news/?region=ashtskiy-rayon"), "ru") == {
+    assert articles(get_page(client, "/ru/news/?region=ashtskiy-rayon"), "ru") == {
         "upshift-chetyryokhdnevnyy-trening-v-innovatsionnykh-laboratoriyakh"
     }
 
 
 def test_both_filters_and_a_year(client):
     """Filters narrow each other and the year; the year links keep the filters."""
-    html = get(client, f"/en/news/?program={PEACE_RU}&region=isfara")
-    assert articles(html, "en") == {RU_ONLY}
-    assert not articles(get(client, f"/en/news/?program={SECURITY}&region=isfara"), "en")
-    filtered = get(client, "/en/news/?region=isfara")
+    html = get_page(client, f"/en/news/?program={PEACE_RU}&region=isfara")
+    assert articles(html, "en") == {RUSSIAN_ONLY}
+    assert not articles(get_page(client, f"/en/news/?program={SECURITY}&region=isfara"), "en")
+    filtered = get_page(client, "/en/news/?region=isfara")
     assert "/en/news/2017/?region=isfara" in filtered.links()
     assert "/en/news/2011/?region=isfara" not in filtered.links()
-    assert articles(get(client, "/en/news/2017/?region=isfara"), "en") == {RU_ONLY}
-    get(client, "/en/news/2011/?region=isfara", 404)
+    assert articles(get_page(client, "/en/news/2017/?region=isfara"), "en") == {RUSSIAN_ONLY}
+    get_page(client, "/en/news/2011/?region=isfara", 404)
 
 
 @pytest.mark.parametrize(
@@ -171,7 +148,7 @@ def test_both_filters_and_a_year(client):
 )
 def test_unknown_filter_is_404(client, query):
     """A filter that names nothing is a 404, not an unfiltered list."""
-    get(client, f"/en/news/?{query}", 404)
+    get_page(client, f"/en/news/?{query}", 404)
 
 
 def test_filter_on_a_hidden_item_is_404(app, client):
@@ -179,26 +156,28 @@ def test_filter_on_a_hidden_item_is_404(app, client):
     with app.app_context():
         by_slug(Program, SECURITY).status = "draft"
         db.session.commit()
-    get(client, f"/en/news/?program={SECURITY}", 404)
+    get_page(client, f"/en/news/?program={SECURITY}", 404)
 
 
 def test_pagination_keeps_the_filter(app, client):
     """The pager of a filtered list leads to the next page of the same filter."""
     for n in range(12):
-        add_news(app, f"Isfara {n:02d}", datetime(2024, 1, 1 + n), region="isfara")
-    add_news(app, "Elsewhere", datetime(2024, 2, 1))
-    first = get(client, "/en/news/?region=isfara")
+        add_news(
+            app, {"en": f"Isfara {n:02d}"}, published_at=datetime(2024, 1, 1 + n), region="isfara"
+        )
+    add_news(app, {"en": "Elsewhere"}, published_at=datetime(2024, 2, 1))
+    first = get_page(client, "/en/news/?region=isfara")
     assert "elsewhere" not in articles(first, "en")
     next_link = first.find("a", rel="next")[0]["href"]
     assert next_link == "/en/news/?page=2&region=isfara"
-    second = get(client, next_link)
-    assert articles(second, "en") == {"isfara-01", "isfara-00", RU_ONLY}
+    second = get_page(client, next_link)
+    assert articles(second, "en") == {"isfara-01", "isfara-00", RUSSIAN_ONLY}
     assert second.find("a", rel="prev")[0]["href"] == "/en/news/?page=1&region=isfara"
     assert second.switcher["ru"] == "/ru/news/?page=2&region=isfara"
 
 
 def test_filter_by_program_relation(app, client):
     """Only news whose program is the named one are listed, whatever their regions."""
-    add_news(app, "Security again", datetime(2024, 5, 1), program=SECURITY)
-    html = get(client, f"/en/news/?program={SECURITY}")
+    add_news(app, {"en": "Security again"}, published_at=datetime(2024, 5, 1), program=SECURITY)
+    html = get_page(client, f"/en/news/?program={SECURITY}")
     assert articles(html, "en") == {"security-again", "community-security-in-the-ferghana-valley"}

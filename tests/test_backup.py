@@ -2,27 +2,11 @@
 
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from asti.extensions import db
 from asti.models import News, NewsTranslation
-
-
-def content(app) -> dict:
-    """Every row of every table, sorted: what a restore must bring back exactly."""
-    with app.app_context():
-        dump = {}
-        for table in db.metadata.sorted_tables:
-            rows = db.session.execute(select(table)).all()
-            dump[table.name] = sorted(repr(tuple(row)) for row in rows)
-        return dump
-
-
-@pytest.fixture
-def app(app, tmp_path):
-    app.instance_path = str(tmp_path / "instance")
-    return app
+from tests.fixtures.items import all_rows
 
 
 def test_backup_and_restore_round_trip(app, runner, client, tmp_path):
@@ -30,7 +14,7 @@ def test_backup_and_restore_round_trip(app, runner, client, tmp_path):
     media = Path(app.instance_path) / "media" / "0123456789abcdef"
     media.mkdir(parents=True)
     (media / "480.webp").write_bytes(b"RIFF....WEBPVP8 image bytes")
-    before = content(app)
+    before = all_rows(app)
 
     result = runner.invoke(args=["backup", str(tmp_path / "backup")])
     assert result.exit_code == 0, result.output
@@ -42,11 +26,11 @@ def test_backup_and_restore_round_trip(app, runner, client, tmp_path):
         news[1].set_translation("ru", "Испорчено")
         db.session.commit()
     (media / "480.webp").unlink()
-    assert content(app) != before
+    assert all_rows(app) != before
 
     result = runner.invoke(args=["restore", str(tmp_path / "backup"), "--yes"])
     assert result.exit_code == 0, result.output
-    assert content(app) == before
+    assert all_rows(app) == before
     assert (media / "480.webp").read_bytes() == b"RIFF....WEBPVP8 image bytes"
     with app.app_context():
         slug = db.session.scalar(select(NewsTranslation.slug).where(NewsTranslation.lang == "ru"))

@@ -8,120 +8,33 @@ language and switch, read an untranslated page, search, page through the news, b
 without JavaScript, on a phone, and with the keyboard only.
 """
 
-import contextlib
-import os
 import re
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Locator, Page, expect
 
 from asti.config import LANGUAGES
-from tests.loopback import SiteError, flask_cli, start_gunicorn, stop
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-EMAIL = "editor@example.org"
-ADMIN_EMAIL = "admin@example.org"
-PASSWORD = "long-enough-password"
+from tests.fixtures.browser import english_context, reader
+from tests.fixtures.staff import EDITOR, PASSWORD
 
 TITLE = "Ҷавонон дар Исфара омӯзиш гузаштанд"
 BODY = "Ин матни озмоишӣ аст.\n\nҶавонон дар **Исфара** омӯзиш гузаштанд.\n\n- якум\n- дуюм\n"
 IMAGE_ALT = "Ҷавонон дар синфхона"
 #: The article's lead image.
 IMG = "article picture > img"
-#: News added by `bench-data` besides the demo's three, so that the news list has pages.
-BENCH_NEWS = 25
-#: The newest of them is a translated demo item: its title, with a serial number, per language.
+#: The newest of the site's benchmark news (BENCH_NEWS) is a translated demo item: its
+#: title, with a serial number, per language.
 SECURITY = {
     "tg": "Амнияти ҷомеаҳо дар водии Фарғона — № {}",
     "ru": "Безопасность сообществ в Ферганской долине — № {}",
     "en": "Community security in the Ferghana valley — No. {}",
 }
-LOCALES = {"tg": "tg-TJ", "ru": "ru-RU", "en": "en-US"}
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
 #: WCAG 2.5.8 (Target Size, Minimum): 24 × 24 CSS pixels.
 MIN_TARGET = 24
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """gunicorn serving a fresh demo site on a free loopback port; yields its base URL."""
-    tmp = tmp_path_factory.mktemp("server")
-    env = {
-        **os.environ,
-        "ASTI_SECRET_KEY": secrets.token_hex(32),
-        "ASTI_DATABASE_URL": f"sqlite:///{tmp / 'asti.db'}",
-        "ASTI_INSTANCE_PATH": str(tmp),
-    }
-    flask_cli(env, "init-db")
-    flask_cli(env, "seed-demo")
-    flask_cli(env, "bench-data", "--news", str(BENCH_NEWS))
-    for email, role in ((EMAIL, "editor"), (ADMIN_EMAIL, "admin")):
-        flask_cli(env, "create-user", email, "--role", role, stdin=f"{PASSWORD}\n{PASSWORD}\n")
-
-    try:
-        base, process = start_gunicorn(env, tmp / "gunicorn.log")
-    except SiteError as error:
-        pytest.fail(str(error))
-    try:
-        yield base
-    finally:
-        stop(process)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's Chromium; CI installs it (`make chromium`), so its absence is a failure."""
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: install Debian's Chromium (`make chromium`, or "
-            "`apt-get install chromium`). Never `playwright install`."
-        )
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-def reader_context(browser: Browser, base: str, lang: str, **options) -> BrowserContext:
-    """A browser set up in ``lang``: its locale and the Accept-Language it sends."""
-    context = browser.new_context(
-        base_url=base,
-        locale=LOCALES[lang],
-        extra_http_headers={"Accept-Language": lang},
-        **options,
-    )
-    context.set_default_timeout(15_000)
-    return context
-
-
-def english_context(browser: Browser, base: str, **options) -> BrowserContext:
-    """A reader or editor whose browser asks for English (the editor's labels are English)."""
-    return reader_context(browser, base, "en", **options)
-
-
-@contextlib.contextmanager
-def reader(browser: Browser, base: str, lang: str = "en", **options) -> Iterator[Page]:
-    """A tab in a fresh browser profile (no cookies) whose browser asks for ``lang``."""
-    context = reader_context(browser, base, lang, **options)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def make_jpeg(path: Path) -> Path:
@@ -145,17 +58,17 @@ def image_loaded(page: Page) -> bool:
     return page.locator(IMG).evaluate("img => img.complete && img.naturalWidth > 0")
 
 
-def test_write_publish_and_read_a_tajik_news_item(browser, server, tmp_path):
-    context = english_context(browser, server)
+def test_write_publish_and_read_a_tajik_news_item(browser, live_site, tmp_path):
+    context = english_context(browser, live_site)
     page = context.new_page()
     try:
         # 1. The editor asks for a login, then shows its overview.
         page.goto("/editor/")
-        expect(page).to_have_url(f"{server}/editor/login?next=%2Feditor%2F")
-        page.get_by_label("Email").fill(EMAIL)
+        expect(page).to_have_url(f"{live_site}/editor/login?next=%2Feditor%2F")
+        page.get_by_label("Email").fill(EDITOR)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Log in").click()
-        expect(page).to_have_url(f"{server}/editor/")
+        expect(page).to_have_url(f"{live_site}/editor/")
         expect(page.get_by_role("heading", name="Translations", level=1)).to_be_visible()
 
         # 2. A new news item, in Tajik only, with an image, published at once.
@@ -168,14 +81,14 @@ def test_write_publish_and_read_a_tajik_news_item(browser, server, tmp_path):
         page.get_by_label("Status", exact=True).select_option(label="Published")
         page.get_by_role("button", name="Save").click()
         expect(page.get_by_role("status")).to_have_text("Saved.")
-        expect(page).to_have_url(re.compile(rf"^{re.escape(server)}/editor/news/\d+$"))
+        expect(page).to_have_url(re.compile(rf"^{re.escape(live_site)}/editor/news/\d+$"))
 
         # 3. The Tajik site lists it first; the article shows the text and the image.
         page.goto("/tg/news/")
         first = page.locator("main .cards > li").first
         expect(first.locator(".card-title")).to_have_text(TITLE)
         first.get_by_role("link", name=TITLE, exact=True).click()
-        expect(page).to_have_url(re.compile(rf"^{re.escape(server)}/tg/news/[^/]+/$"))
+        expect(page).to_have_url(re.compile(rf"^{re.escape(live_site)}/tg/news/[^/]+/$"))
         expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
         expect(page.get_by_role("note")).to_have_count(0)  # no "available in ... only" here
         prose = page.locator("article .prose")
@@ -191,7 +104,7 @@ def test_write_publish_and_read_a_tajik_news_item(browser, server, tmp_path):
         expect(card).to_have_count(1)
         expect(card.locator(".lang-label")).to_have_text("Тоҷикӣ")
         card.get_by_role("link", name=TITLE, exact=True).click()
-        expect(page).to_have_url(re.compile(rf"^{re.escape(server)}/en/news/[^/]+/$"))
+        expect(page).to_have_url(re.compile(rf"^{re.escape(live_site)}/en/news/[^/]+/$"))
         expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
         expect(page.get_by_role("heading", level=1)).to_have_attribute("lang", "tg")
         expect(page.get_by_role("note")).to_have_text("This page is available in Tajik only.")
@@ -207,7 +120,7 @@ def test_write_publish_and_read_a_tajik_news_item(browser, server, tmp_path):
         context.close()
 
     # 5. Without JavaScript the public site still works: pages load, the menu's links work.
-    context = english_context(browser, server, java_script_enabled=False)
+    context = english_context(browser, live_site, java_script_enabled=False)
     page = context.new_page()
     try:
         page.goto("/en/")
@@ -221,7 +134,7 @@ def test_write_publish_and_read_a_tajik_news_item(browser, server, tmp_path):
             expect(page.get_by_role("heading", level=1)).to_be_visible()
         page.goto("/en/")
         menu.get_by_role("link", name="News", exact=True).click()
-        expect(page).to_have_url(f"{server}/en/news/")
+        expect(page).to_have_url(f"{live_site}/en/news/")
         expect(page.get_by_role("heading", name="News", level=1)).to_be_visible()
         expect(page.locator("main .cards > li").filter(has_text=TITLE)).to_have_count(1)
     finally:
@@ -273,9 +186,9 @@ def heading(page: Page):
     return page.get_by_role("heading", level=1)
 
 
-def url(server: str, path: str) -> re.Pattern:
-    """The address ``server`` + ``path``, where ``path`` is a regular expression."""
-    return re.compile(rf"^{re.escape(server)}{path}$")
+def url(live_site: str, path: str) -> re.Pattern:
+    """The address ``live_site`` + ``path``, where ``path`` is a regular expression."""
+    return re.compile(rf"^{re.escape(live_site)}{path}$")
 
 
 def news_link(page: Page, lang: str):
@@ -289,17 +202,17 @@ def serial(title: str) -> str:
     return title.rsplit(" ", 1)[1]
 
 
-def test_a_reader_arrives_in_their_language_and_switches_on_the_same_article(browser, server):
+def test_a_reader_arrives_in_their_language_and_switches_on_the_same_article(browser, live_site):
     """`/` sends a Russian browser to the Russian site; the switcher leads from an article to
     the same article in English, and `/` remembers English from then on."""
-    with reader(browser, server, "ru") as page:
+    with reader(browser, live_site, "ru") as page:
         page.goto("/")
-        expect(page).to_have_url(f"{server}/ru/")
+        expect(page).to_have_url(f"{live_site}/ru/")
         expect(page.locator("html")).to_have_attribute("lang", "ru")
         link = news_link(page, "ru")
         title = link.inner_text()
         link.click()
-        expect(page).to_have_url(url(server, "/ru/news/[^/]+/"))
+        expect(page).to_have_url(url(live_site, "/ru/news/[^/]+/"))
         expect(heading(page)).to_have_text(title)
 
         languages = page.get_by_role("navigation", name=LANGUAGE_MENU["ru"])
@@ -307,23 +220,23 @@ def test_a_reader_arrives_in_their_language_and_switches_on_the_same_article(bro
             "aria-current", "true"
         )
         languages.get_by_role("link", name="English", exact=True).click()
-        expect(page).to_have_url(url(server, "/en/news/[^/]+/"))
+        expect(page).to_have_url(url(live_site, "/en/news/[^/]+/"))
         expect(page.locator("html")).to_have_attribute("lang", "en")
         expect(heading(page)).to_have_text(SECURITY["en"].format(serial(title)))
         expect(page.get_by_role("note")).to_have_count(0)  # a translation, not a fallback
         expect(page.get_by_role("navigation", name="Main menu")).to_be_visible()
 
         page.goto("/")
-        expect(page).to_have_url(f"{server}/en/")
+        expect(page).to_have_url(f"{live_site}/en/")
         assert {c["name"]: c["value"] for c in page.context.cookies()}.get("lang") == "en"
 
 
-def test_a_russian_only_article_on_the_english_site_is_marked_as_russian(browser, server):
+def test_a_russian_only_article_on_the_english_site_is_marked_as_russian(browser, live_site):
     """The English address of an untranslated article shows the Russian text under an English
     notice, with the text marked `lang="ru"` inside an English page."""
-    with reader(browser, server, "en") as page:
+    with reader(browser, live_site, "en") as page:
         page.goto("/en/news/trening-po-zhurnalistike/")
-        expect(page).to_have_url(f"{server}/en/news/trening-po-zhurnalistike/")
+        expect(page).to_have_url(f"{live_site}/en/news/trening-po-zhurnalistike/")
         expect(page.locator("html")).to_have_attribute("lang", "en")
         note = page.get_by_role("note")
         expect(note).to_have_text("This page is available in Russian only.")
@@ -338,16 +251,16 @@ def test_a_russian_only_article_on_the_english_site_is_marked_as_russian(browser
         assert prose.locator("p").first.evaluate(language) == "ru"
 
 
-def test_search_shows_highlighted_results_and_says_when_nothing_is_found(browser, server):
+def test_search_shows_highlighted_results_and_says_when_nothing_is_found(browser, live_site):
     """A word typed in the search form and sent with Enter finds items with the word marked,
     each linking to its item; a word found nowhere gets the translated "nothing found"."""
-    with reader(browser, server, "en") as page:
+    with reader(browser, live_site, "en") as page:
         page.goto("/en/")
         page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Search").click()
         field = page.get_by_label("Words to look for, in Tajik, Russian or English")
         field.fill(FOUND.lower())
         field.press("Enter")
-        expect(page).to_have_url(f"{server}/en/search/?q={FOUND.lower()}")
+        expect(page).to_have_url(f"{live_site}/en/search/?q={FOUND.lower()}")
         expect(page.get_by_role("status")).to_have_text(re.compile(r"^\d+ results$"))
         first = page.locator("main ol.results > li").first
         expect(first.locator("mark").first).to_have_text(re.compile(f"^{FOUND}", re.I))
@@ -355,21 +268,21 @@ def test_search_shows_highlighted_results_and_says_when_nothing_is_found(browser
         link = first.get_by_role("link")
         title, href = link.inner_text(), link.get_attribute("href")
         link.click()
-        expect(page).to_have_url(f"{server}{href}")
+        expect(page).to_have_url(f"{live_site}{href}")
         expect(heading(page)).to_have_text(title)
 
         page.goto("/ru/search/")
         page.get_by_role("searchbox").fill("Шерлок")
         page.get_by_role("button", name="Поиск").click()
-        expect(page).to_have_url(url(server, r"/ru/search/\?q=.+"))
+        expect(page).to_have_url(url(live_site, r"/ru/search/\?q=.+"))
         expect(page.get_by_role("status")).to_have_text("По запросу «Шерлок» ничего не найдено.")
         expect(page.locator("main ol.results")).to_have_count(0)
 
 
-def test_the_pager_leads_to_older_news_and_back(browser, server):
+def test_the_pager_leads_to_older_news_and_back(browser, live_site):
     """The news list shows its page number; Older leads to page 2 with other items, Newer
     back to page 1 with the same items as before."""
-    with reader(browser, server, "en") as page:
+    with reader(browser, live_site, "en") as page:
         page.goto("/en/news/")
         pager = page.get_by_role("navigation", name="Pages")
         expect(pager).to_contain_text(re.compile(r"Page 1 of [3-9]"))
@@ -379,7 +292,7 @@ def test_the_pager_leads_to_older_news_and_back(browser, server):
         assert len(first) == 10
 
         pager.get_by_role("link", name="Older").click()
-        expect(page).to_have_url(f"{server}/en/news/?page=2")
+        expect(page).to_have_url(f"{live_site}/en/news/?page=2")
         expect(pager).to_contain_text(re.compile(r"Page 2 of [3-9]"))
         expect(page).to_have_title(re.compile("Page 2"))
         second = titles.all_inner_texts()
@@ -387,19 +300,19 @@ def test_the_pager_leads_to_older_news_and_back(browser, server):
         assert not set(first) & set(second), "page 2 repeats items of page 1"
 
         pager.get_by_role("link", name="Newer").click()
-        expect(page).to_have_url(url(server, r"/en/news/(\?page=1)?"))
+        expect(page).to_have_url(url(live_site, r"/en/news/(\?page=1)?"))
         expect(pager).to_contain_text("Page 1 of")
         assert titles.all_inner_texts() == first
 
 
-def test_without_javascript_a_reader_browses_switches_and_searches(browser, server):
+def test_without_javascript_a_reader_browses_switches_and_searches(browser, live_site):
     """With scripts off: home, the menu to the news, an article, the switcher to Tajik, and
     a search sent with Enter all work."""
-    with reader(browser, server, "en", java_script_enabled=False) as page:
+    with reader(browser, live_site, "en", java_script_enabled=False) as page:
         page.goto("/")
-        expect(page).to_have_url(f"{server}/en/")
+        expect(page).to_have_url(f"{live_site}/en/")
         page.get_by_role("navigation", name="Main menu").get_by_role("link", name="News").click()
-        expect(page).to_have_url(f"{server}/en/news/")
+        expect(page).to_have_url(f"{live_site}/en/news/")
         link = news_link(page, "en")
         title = link.inner_text()
         link.click()
@@ -407,7 +320,7 @@ def test_without_javascript_a_reader_browses_switches_and_searches(browser, serv
 
         languages = page.get_by_role("navigation", name="Language")
         languages.get_by_role("link", name="Тоҷикӣ").click()
-        expect(page).to_have_url(url(server, "/tg/news/[^/]+/"))
+        expect(page).to_have_url(url(live_site, "/tg/news/[^/]+/"))
         expect(page.locator("html")).to_have_attribute("lang", "tg")
         expect(heading(page)).to_have_text(SECURITY["tg"].format(serial(title)))
 
@@ -416,7 +329,7 @@ def test_without_javascript_a_reader_browses_switches_and_searches(browser, serv
         field = page.get_by_role("searchbox")
         field.fill("Исфара")
         field.press("Enter")
-        expect(page).to_have_url(url(server, r"/tg/search/\?q=.+"))
+        expect(page).to_have_url(url(live_site, r"/tg/search/\?q=.+"))
         expect(page.locator("main ol.results mark").first).to_have_text(re.compile("^Исфара"))
 
 
@@ -456,10 +369,10 @@ def public_pages(page: Page, lang: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_on_a_phone_no_page_scrolls_sideways_and_the_menu_is_easy_to_tap(browser, server, lang):
+def test_on_a_phone_no_page_scrolls_sideways_and_the_menu_is_easy_to_tap(browser, live_site, lang):
     """At 360 px, every type of public page fits the width; each link of the menus is visible,
     at least 24 × 24 px, and tapping one opens its page."""
-    with reader(browser, server, lang, **PHONE) as page:
+    with reader(browser, live_site, lang, **PHONE) as page:
         for kind, path in public_pages(page, lang).items():
             response = page.goto(path)
             assert response is not None and response.ok, f"{kind} {path}: {response.status}"
@@ -485,14 +398,14 @@ def test_on_a_phone_no_page_scrolls_sideways_and_the_menu_is_easy_to_tap(browser
         news = page.get_by_role("navigation", name=MAIN_MENU[lang]).get_by_role("link").nth(1)
         href = news.get_attribute("href")
         news.tap()
-        expect(page).to_have_url(f"{server}{href}")
+        expect(page).to_have_url(f"{live_site}{href}")
         expect(heading(page)).to_be_visible()
 
 
-def test_the_keyboard_skips_to_the_content_and_shows_where_focus_is(browser, server):
+def test_the_keyboard_skips_to_the_content_and_shows_where_focus_is(browser, live_site):
     """The first Tab focuses the (translated) skip link, Enter takes the focus to the main
     content, and every link or field focused by the keyboard gets a visible outline."""
-    with reader(browser, server, "ru") as page:
+    with reader(browser, live_site, "ru") as page:
         page.goto(f"/ru/search/?q={FOUND}")
         focusable = page.locator(FOCUSABLE)
         unfocused = focusable.evaluate_all(f"els => els.map({FOCUS_STYLE})")
@@ -502,7 +415,7 @@ def test_the_keyboard_skips_to_the_content_and_shows_where_focus_is(browser, ser
         expect(skip).to_have_text("Перейти к содержанию")
         expect(skip).to_be_in_viewport()
         page.keyboard.press("Enter")
-        expect(page).to_have_url(f"{server}/ru/search/?q={FOUND}#main")
+        expect(page).to_have_url(f"{live_site}/ru/search/?q={FOUND}#main")
         # <main> itself takes no focus, but the browser continues from it: the next Tab
         # lands on the search field, not on the header's links.
         page.keyboard.press("Tab")
@@ -520,10 +433,10 @@ def test_the_keyboard_skips_to_the_content_and_shows_where_focus_is(browser, ser
         assert visited == list(range(len(unfocused))), "Tab skips elements or leaves page order"
 
 
-def test_the_focus_outline_contrasts_with_the_page_around_it(browser, server):
+def test_the_focus_outline_contrasts_with_the_page_around_it(browser, live_site):
     """The outline of a focused element has at least 3:1 contrast (WCAG 1.4.11) with the
     colours it is drawn over: the header, the menu, the page and the footer."""
-    with reader(browser, server, "en") as page:
+    with reader(browser, live_site, "en") as page:
         page.goto(f"/en/search/?q={FOUND}")
         faint = {}
         for _, element in tab_through(page):

@@ -9,9 +9,10 @@ import re
 
 from PIL import Image
 
-from tests.htmlpage import Page
-from tests.pagetypes import public_pages
-from tests.test_editor import accounts, admin, app, create, image_bytes  # noqa: F401
+from tests.fixtures.html import Page, get_page
+from tests.fixtures.items import image_bytes
+from tests.fixtures.pagetypes import public_pages
+from tests.fixtures.staff import create
 
 BUDGET = 50 * 1024
 #: What a browser downloads for fonts: none of these may appear in a stylesheet or page.
@@ -56,7 +57,7 @@ def test_no_web_fonts(client):
         assert not FONT_FILES.search(body(client, asset).decode()), asset
 
 
-def test_images_are_sized_responsive_and_lazy_below_the_fold(app, admin, client):  # noqa: F811
+def test_images_are_sized_responsive_and_lazy_below_the_fold(app, admin, client):
     """A news item's lead picture: WebP renditions in srcset with sizes, a fallback image
     with its width and height (no layout shift), fetched at once (it is the largest thing
     on screen); a picture inside the text is fetched lazily."""
@@ -65,7 +66,7 @@ def test_images_are_sized_responsive_and_lazy_below_the_fold(app, admin, client)
     text = "Text.\n\n![A second photo](/static/favicon.svg)"
     create(admin, "news", {"en-title": "With a photo", "en-image_alt": "A photo",
                            "en-body": text, "image": upload})  # fmt: skip
-    article = Page(client.get("/en/news/with-a-photo/").text)
+    article = get_page(client, "/en/news/with-a-photo/")
     source = article.find("source", type="image/webp")[0]
     assert source["sizes"]
     widths = [int(w) for w in re.findall(r" (\d+)w", source["srcset"])]

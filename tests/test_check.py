@@ -10,19 +10,18 @@ import pytest
 
 from asti.check import MTIME_SLACK, catalogs
 from asti.config import LANGUAGES, PROJECT_ROOT
-from tests.conftest import make_app
+from tests.fixtures.apps import make_app
+from tests.fixtures.server import clean_env
 
 SECRET = "s" * 64
 
 
 def flask(instance, *args, **env):
     """Run `flask --app asti ARGS` with only these ASTI_*/FLASK_* variables."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("ASTI_", "FLASK_"))}
-    clean |= {"ASTI_INSTANCE_PATH": str(instance), **env}
     return subprocess.run(
         [sys.executable, "-m", "flask", "--app", "asti", *args],
         cwd=PROJECT_ROOT,
-        env=clean,
+        env=clean_env(ASTI_INSTANCE_PATH=str(instance), **env),
         capture_output=True,
         text=True,
     )

@@ -1,36 +1,21 @@
 """The `flask --app asti` commands, run for real against SQLite files."""
 
-import os
 import sqlite3
-import subprocess
-import sys
 from datetime import date
 
 import pytest
 from alembic.script import ScriptDirectory
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 
 from asti.config import PROJECT_ROOT
 from asti.extensions import db
 from asti.models import News, NewsTranslation, Page, Program, Region, User
-from tests.conftest import make_app
+from tests.fixtures.apps import dispose, make_app
+from tests.fixtures.items import all_rows, count
+from tests.fixtures.server import flask_cli, site_env
 
 PASSWORD = "correct horse battery"
 MIGRATIONS = PROJECT_ROOT / "asti" / "migrations"
-
-
-def dump(app) -> dict[str, list]:
-    """Every row of every table, sorted, so two states of the database compare equal."""
-    with app.app_context():
-        return {
-            table.name: sorted(map(tuple, db.session.execute(select(table))), key=repr)
-            for table in db.metadata.sorted_tables
-        }
-
-
-def count(app, model) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
 
 
 @pytest.fixture
@@ -38,17 +23,16 @@ def fresh(tmp_path):
     """An app on a database file that has no schema yet."""
     app = make_app(tmp_path / "x.db")
     yield app
-    with app.app_context():
-        db.engine.dispose()
+    dispose(app)
 
 
 def test_seed_demo_twice_changes_nothing(app, runner):
     """seed-demo on a seeded database leaves every row as it was."""
-    before = dump(app)
+    before = all_rows(app)
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "Demo content present."
-    assert dump(app) == before
+    assert all_rows(app) == before
 
 
 def test_seed_demo_on_empty_database(fresh):
@@ -91,16 +75,16 @@ def test_init_db_migrates_to_head(fresh, tmp_path):
             assert db.session.scalars(text("SELECT version_num FROM alembic_version")).all() == [
                 head
             ]
-    tables = dump(fresh)
+    tables = all_rows(fresh)
     assert len(tables.pop("content_state")) == 1  # the page caches' content token
     assert tables == {t.name: [] for t in db.metadata.sorted_tables if t.name != "content_state"}
 
 
 def test_init_db_keeps_content(app, runner):
     """init-db on a database already at head changes no row."""
-    before = dump(app)
+    before = all_rows(app)
     assert runner.invoke(args=["init-db"]).exit_code == 0
-    assert dump(app) == before
+    assert all_rows(app) == before
 
 
 def test_create_user(app, runner):
@@ -154,23 +138,9 @@ def test_create_user_refuses_existing_email(app, runner):
 def test_create_user_from_a_pipe(tmp_path):
     """The real `flask` command reads the password twice from a pipe."""
     path = tmp_path / "site.db"
-    env = {
-        **os.environ,
-        "ASTI_SECRET_KEY": "x",
-        "ASTI_DATABASE_URL": f"sqlite:///{path}",
-        "ASTI_INSTANCE_PATH": str(tmp_path),
-    }
-
-    def flask(*args, typed=""):
-        command = [sys.executable, "-m", "flask", "--app", "asti", *args]
-        run = subprocess.run(
-            command, input=typed, env=env, cwd=PROJECT_ROOT, capture_output=True, text=True
-        )
-        assert run.returncode == 0, run.stderr
-        return run.stdout
-
-    flask("init-db")
-    out = flask("create-user", "pipe@example.org", typed=f"{PASSWORD}\n{PASSWORD}\n")
+    env = site_env(tmp_path, database=f"sqlite:///{path}")
+    flask_cli(env, "init-db")
+    out = flask_cli(env, "create-user", "pipe@example.org", stdin=f"{PASSWORD}\n{PASSWORD}\n")
     assert "Created editor pipe@example.org." in out
     with sqlite3.connect(path) as con:
         assert con.execute("SELECT email, role FROM user").fetchall() == [

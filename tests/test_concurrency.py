@@ -19,74 +19,41 @@ import contextlib
 import functools
 import http.cookiejar
 import os
-import random
 import re
-import secrets
-import shutil
 import signal
-import socket
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import gunicorn
 import pytest
 from sqlalchemy import select
 
-from asti.config import PROJECT_ROOT
 from asti.extensions import db
-from asti.models import News, Revision, User
-from tests.conftest import make_app, say
-from tests.test_editor import csrf_of, form_fields, theirs
+from asti.models import News, Revision
+from tests.fixtures.apps import database_copy, dispose, make_app
+from tests.fixtures.html import form_fields
+from tests.fixtures.server import Gunicorn, SiteError, poll, site_env
+from tests.fixtures.staff import add_account, login_data, theirs
 
-PASSWORD = "a long enough secret"
 EDITORS = ("alice@asti.tj", "bob@asti.tj", "carol@asti.tj")
-STARTUP_SECONDS = 30
 TIMEOUT = 30  # seconds for one HTTP request
 ROUNDS = 10  # simultaneous saves of the same item
 KILLS = 3
+KILL_TRIES = 10  # saves tried, at most, until one kill lands in the middle of the save
 SAVES_BETWEEN_KILLS = 6
 READERS, READS_EACH = 4, 50
 WRITERS, SAVES_EACH = 2, 25  # a save is two requests: the form, then the POST
-# Since 25.1 gunicorn opens a control socket in ~/.gunicorn/ by default, shared by every
-# gunicorn of the user: a test server keeps out of it.
-NO_CONTROL_SOCKET = ["--no-control-socket"] if gunicorn.version_info >= (25, 1) else []
 # pid of the worker, request line, status: <4242> "POST /editor/news/1?who=0 HTTP/1.1" 302
 ACCESS_LOG = '%(p)s "%(r)s" %(s)s'
 ACCESS_LINE = re.compile(r'^<(\d+)> "(\S+) (\S+) HTTP/[\d.]+" (\d{3})$')
 
 
 # --- the server ----------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def children(pid: int) -> list[int]:
-    """The live child processes of `pid` (gunicorn's workers), from /proc."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue  # gone meanwhile
-        fields = stat.rpartition(")")[2].split()
-        if int(fields[1]) == pid and fields[0] != "Z":
-            found.append(int(entry.name))
-    return sorted(found)
 
 
 def established_sockets(port: int) -> set[str]:
@@ -114,21 +81,19 @@ def serving(pid: int, inodes: set[str]) -> bool:
     return False
 
 
-@dataclass
-class Server:
-    base: str
-    port: int
-    process: subprocess.Popen
-    log: Path
-    database: str
-    sqlite_file: Path | None
-    news: list[int] = field(default_factory=list)
+class Server(Gunicorn):
+    """gunicorn with two sync workers on the test's database; its access log names the
+    worker that served each request."""
 
-    def workers(self) -> list[int]:
-        return children(self.process.pid)
-
-    def log_text(self) -> str:
-        return self.log.read_text(errors="replace")
+    def __init__(self, database: str, sqlite_file: Path | None, folder: Path, news: list[int]):
+        super().__init__(
+            site_env(folder / "instance", database=database),
+            folder / "gunicorn.log",
+            workers=2,
+            args=["--access-logfile", "-", "--access-logformat", ACCESS_LOG,
+                  "--graceful-timeout", "10"],
+        )  # fmt: skip
+        self.database, self.sqlite_file, self.news = database, sqlite_file, news
 
     def served_by(self, method: str, target: str) -> list[int]:
         """The pids of the workers that logged a request for `target`."""
@@ -138,76 +103,44 @@ class Server:
             if (m := ACCESS_LINE.match(line)) and m[2] == method and m[3] == target
         ]
 
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+    def served_each(self, method: str, targets: list[str]) -> list[list[int]]:
+        """served_by() of each target, once each is in the log (a worker writes its line
+        just after its answer)."""
 
+        def logged(_log: str):
+            pids = [self.served_by(method, target) for target in targets]
+            return pids if all(pids) else None
 
-def start(database: str, sqlite_file: Path | None, tmp: Path) -> Server:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ASTI_", "FLASK_"))}
-    env.update(
-        ASTI_SECRET_KEY=secrets.token_hex(32),
-        ASTI_DATABASE_URL=database,
-        ASTI_INSTANCE_PATH=str(tmp / "instance"),
-    )
-    log = tmp / "gunicorn.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-             "--access-logfile", "-", "--access-logformat", ACCESS_LOG, "--graceful-timeout",
-             "10", *NO_CONTROL_SOCKET, "wsgi:app"],
-            cwd=PROJECT_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out,
-            stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    server = Server(f"http://127.0.0.1:{port}", port, process, log, database, sqlite_file)
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while True:
-        assert process.poll() is None, f"gunicorn exited:\n{server.log_text()[-3000:]}"
-        with contextlib.suppress(OSError):
-            status, _, _ = Browser(server.base).get("/healthz", timeout=2)
-            if status == 200 and len(server.workers()) == 2:
-                return server
-        if time.monotonic() > deadline:
-            server.stop()
-            pytest.fail(f"gunicorn did not start:\n{server.log_text()[-3000:]}")
-        time.sleep(0.1)
+        return self.wait_for_log(logged, what=f"access-log lines of {targets}")
+
+    def wait_for_replacement(self, killed: int) -> None:
+        """Wait until gunicorn has started a worker in place of ``killed``."""
+        poll(lambda: killed not in (now := self.workers()) and len(now) >= 2, 20,
+             f"new worker in place of the killed {killed}")  # fmt: skip
 
 
 @pytest.fixture
 def server(seeded_db, postgres, tmp_path):
     """gunicorn, two workers, on a fresh copy of the seeded database with three editors."""
-    name = None
-    if postgres is not None:
-        name = next(postgres.names)
-        database, sqlite_file = postgres.create(name, template=postgres.template), None
-    else:
-        sqlite_file = tmp_path / "asti.db"
-        shutil.copy(seeded_db, sqlite_file)
-        database = f"sqlite:///{sqlite_file}"
-    app = make_app(database)
-    with app.app_context():
+    with database_copy(seeded_db, postgres, tmp_path) as database:
+        app = make_app(database)
         for email in EDITORS:
-            user = User(email=email, role="editor")
-            user.set_password(PASSWORD)
-            db.session.add(user)
-        db.session.commit()
-        news = list(db.session.scalars(select(News.id).order_by(News.id)))
-        db.session.remove()
-        db.engine.dispose()
-    server = start(database, sqlite_file, tmp_path)
-    server.news = news
-    try:
-        yield server
-    finally:
-        server.stop()
-        if name is not None:
-            postgres.drop(name)
+            add_account(app, email)
+        with app.app_context():
+            news = list(db.session.scalars(select(News.id).order_by(News.id)))
+            db.session.remove()
+        dispose(app)
+        sqlite_file = None if postgres is not None else database
+        url = str(database) if postgres is not None else f"sqlite:///{database}"
+        server = Server(url, sqlite_file, tmp_path, news)
+        try:
+            server.start()
+        except SiteError as error:
+            pytest.fail(str(error))
+        try:
+            yield server
+        finally:
+            server.stop()
 
 
 @contextlib.contextmanager
@@ -274,10 +207,10 @@ class Browser:
         return self.request(path, data, timeout=timeout)
 
     def login(self, email: str) -> "Browser":
+        """Log in through the login form, over HTTP."""
         status, _, html = self.get("/editor/login")
         assert status == 200
-        data = {"email": email, "password": PASSWORD, "csrf_token": csrf_of(html)}
-        status, headers, html = self.post("/editor/login", data)
+        status, headers, html = self.post("/editor/login", login_data(html, email))
         assert status == 302 and headers["Location"] == "/editor/", html[-2000:]
         return self
 
@@ -318,7 +251,7 @@ def simultaneously(calls: list) -> list:
 # --- 1. two editors, one item, one moment -----------------------------------------------------
 
 
-def test_two_editors_saving_the_same_item_at_once(request, server):
+def test_two_editors_saving_the_same_item_at_once(say, server):
     """Both load version v and save at the same moment (a barrier): exactly one 302 and one
     409 whose page shows both texts; the database holds the winner's title and its revision,
     never the loser's. Ten rounds."""
@@ -354,11 +287,10 @@ def test_two_editors_saving_the_same_item_at_once(request, server):
         else:
             bad.append(statuses)
 
-        pids = [server.served_by("POST", target) for target in targets]
+        pids = server.served_each("POST", targets)
         if len(pids[0]) == len(pids[1]) == 1 and pids[0] != pids[1]:
             parallel += 1
     say(
-        request.config,
         f"concurrent saves: {ROUNDS} rounds of 2 simultaneous saves: {outcomes[302]} saved "
         f"(302), {outcomes[409]} refused as conflicts (409), {outcomes[500]} failed (500); "
         f"no lost update, no overwrite; served by two different workers in {parallel} rounds",
@@ -371,14 +303,13 @@ def test_two_editors_saving_the_same_item_at_once(request, server):
 
 
 class Killer(threading.Thread):
-    """Kills, with SIGKILL, the worker that is serving a request right now (the save being
-    sent), or any worker if none is seen serving within the window."""
+    """Kills, with SIGKILL, the worker seen serving a request (the save being sent) within
+    the window; kills none if no worker is seen serving."""
 
     def __init__(self, server: Server, window: float = 2.0):
         super().__init__(daemon=True)
         self.server, self.window = server, window
         self.killed: int | None = None
-        self.mid_request = False
         self.ready = threading.Event()
 
     def run(self):
@@ -389,27 +320,28 @@ class Killer(threading.Thread):
             inodes = established_sockets(self.server.port)
             busy = [pid for pid in workers if inodes and serving(pid, inodes)]
             if busy:
-                self.killed, self.mid_request = busy[0], True
-                break
+                self.killed = busy[0]
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(self.killed, signal.SIGKILL)
+                return
             time.sleep(0.0005)
-        else:
-            self.killed = random.Random(0).choice(workers)
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self.killed, signal.SIGKILL)
 
 
-def test_acknowledged_saves_survive_killed_workers(request, server):
+def test_acknowledged_saves_survive_killed_workers(say, server):
     """Save an item again and again (title "save N"); three times, a worker is killed with
-    SIGKILL while the save is in flight. Every save whose 302 was received is in the
-    database, the last one is the title, and SQLite's integrity check says ok."""
+    SIGKILL in the middle of a save: while it holds the save's connection, which then
+    ends without an answer (saves are tried again until a kill lands so, KILL_TRIES times
+    at most). Every save whose 302 was received is in the database, the last one is the
+    title, and SQLite's integrity check says ok."""
     item = server.news[1]
     url = f"/editor/news/{item}"
     editor = Browser(server.base).login(EDITORS[2])
     body = "Текст. " * 3000  # a longer save: more time for the kill to land mid-request
     acknowledged, lost, kills, mid_request, n = [], [], [], 0, 0
 
-    def save(killer: Killer | None = None) -> None:
-        nonlocal n, mid_request
+    def save(killer: Killer | None = None) -> bool:
+        """One save; whether its 302 was received."""
+        nonlocal n
         n += 1
         form = retrying(lambda: editor.form(url))
         data = {**form, "en-title": f"save {n}", "en-body": body}
@@ -420,28 +352,41 @@ def test_acknowledged_saves_survive_killed_workers(request, server):
             status, headers, html = editor.post(url, data)
         except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
             lost.append(n)  # not acknowledged: it may or may not have been stored
+            answered = False
         else:
             assert status == 302, (n, status, html[-2000:])
             assert headers["Location"] == url
             acknowledged.append(n)
+            answered = True
         if killer is not None:
             killer.join(timeout=10)
-            assert killer.killed is not None
+            assert not killer.is_alive()
+        return answered
+
+    def kill_mid_save() -> None:
+        """Saves with a Killer watching until a kill drops the save's connection."""
+        nonlocal mid_request
+        for _ in range(KILL_TRIES):
+            before = set(server.workers())
+            killer = Killer(server)
+            answered = save(killer)
+            if killer.killed is None:
+                continue  # no worker seen serving the save: try again
             kills.append(killer.killed)
-            mid_request += killer.mid_request
+            server.wait_for_replacement(killer.killed)
+            assert set(server.workers()) != before
+            if not answered:  # killed while serving the save, before its answer
+                mid_request += 1
+                return
+        raise AssertionError(f"no kill in the middle of a save in {KILL_TRIES} tries")
 
     for _ in range(KILLS):
         for _ in range(SAVES_BETWEEN_KILLS):
             save()
-        before = set(server.workers())
-        save(Killer(server))
-        deadline = time.monotonic() + 20
-        while kills[-1] in server.workers() or len(server.workers()) < 2:
-            assert time.monotonic() < deadline, "gunicorn did not replace the killed worker"
-            time.sleep(0.05)
-        assert set(server.workers()) != before
+        kill_mid_save()
     for _ in range(SAVES_BETWEEN_KILLS):
         save()
+    assert mid_request == KILLS
     assert acknowledged[-1] == n  # the last save was acknowledged
     server.stop()
 
@@ -459,9 +404,8 @@ def test_acknowledged_saves_survive_killed_workers(request, server):
     assert not [line for line in log.splitlines() if (m := ACCESS_LINE.match(line))
                 and m[4].startswith("5")], log[-5000:]  # fmt: skip
     say(
-        request.config,
-        f"kills survived: {len(kills)} SIGKILLs ({mid_request} while the worker was serving "
-        f"the save), {len(acknowledged)} saves acknowledged and all stored, "
+        f"kills survived: {len(kills)} SIGKILLs ({mid_request} in the middle of a save, "
+        f"dropping its connection), {len(acknowledged)} saves acknowledged and all stored, "
         f"{len(lost)} in flight lost with their connection "
         f"({sum(f'save {k}' in stored for k in lost)} of them stored anyway)",
     )
@@ -470,7 +414,7 @@ def test_acknowledged_saves_survive_killed_workers(request, server):
 # --- 3. a burst of reads and saves ------------------------------------------------------------
 
 
-def test_burst_of_reads_and_saves(request, server):
+def test_burst_of_reads_and_saves(say, server):
     """Four readers and two editors at once, about 300 requests: no 5xx, no error, and no
     "database is locked" in the server's log."""
     with database(server):
@@ -540,7 +484,6 @@ def test_burst_of_reads_and_saves(request, server):
     server.stop()
     assert_clean_log(server)
     say(
-        request.config,
         f"burst: {total} requests tried ({READERS * READS_EACH} reads by {READERS} readers, "
         f"{WRITERS * SAVES_EACH} saves by {WRITERS} editors) in {seconds:.1f} s, "
         f"{total / seconds:.0f} requests/s, zero 5xx",

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.htmlpage import Page
+from tests.fixtures.html import Page, html_of
 
 
 @pytest.mark.parametrize(
@@ -19,6 +19,6 @@ def test_500_is_localized(app, lang, title):
     app.add_url_rule("/<lang:lang>/broken/", "broken", broken)
     response = app.test_client().get(f"/{lang}/broken/")
     assert response.status_code == 500
-    html = Page(response.get_data(as_text=True))
+    html = Page(html_of(response))
     assert html.lang == lang and html.text("h1") == title
-    assert "boom" not in response.get_data(as_text=True)
+    assert "boom" not in html_of(response)

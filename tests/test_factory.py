@@ -8,7 +8,8 @@ import pytest
 
 from asti import create_app
 from asti.config import PROJECT_ROOT
-from tests.conftest import make_app
+from tests.fixtures.apps import make_app
+from tests.fixtures.server import clean_env
 
 
 @pytest.fixture
@@ -24,12 +25,10 @@ def instance(tmp_path, monkeypatch):
 
 
 def import_wsgi(tmp_path, **env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("ASTI_", "FLASK_"))}
-    clean |= {"ASTI_INSTANCE_PATH": str(tmp_path), **env}
     return subprocess.run(
         [sys.executable, "-c", "import wsgi"],
         cwd=PROJECT_ROOT,
-        env=clean,
+        env=clean_env(ASTI_INSTANCE_PATH=str(tmp_path), **env),
         capture_output=True,
         text=True,
     )

@@ -8,11 +8,13 @@ from urllib.parse import urlsplit
 import pytest
 
 from asti.extensions import db
-from asti.models import News, Page, Program, Region, User, utcnow
-from tests.htmlpage import Page as HTMLPage
+from asti.models import News, Page, Program, Region, utcnow
+from tests.fixtures.html import Page as HTMLPage
+from tests.fixtures.html import get_page
+from tests.fixtures.items import add_news
+from tests.fixtures.pagetypes import RUSSIAN_ONLY
 
 LANGS = ("tg", "ru", "en")
-RU_ONLY = "trening-po-zhurnalistike"
 HOST = "http://localhost"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -84,10 +86,10 @@ def test_sitemap_lists_every_translation_with_its_alternates(app, client, model)
 def test_russian_only_article_is_only_under_ru(client):
     """The Russian-only article appears once, at its Russian URL, which is its x-default."""
     urls = sitemap(client)
-    assert [u for u in urls if RU_ONLY in u] == [f"{HOST}/ru/news/{RU_ONLY}/"]
-    assert urls[f"{HOST}/ru/news/{RU_ONLY}/"]["alternates"] == {
-        "ru": f"{HOST}/ru/news/{RU_ONLY}/",
-        "x-default": f"{HOST}/ru/news/{RU_ONLY}/",
+    assert [u for u in urls if RUSSIAN_ONLY in u] == [f"{HOST}/ru/news/{RUSSIAN_ONLY}/"]
+    assert urls[f"{HOST}/ru/news/{RUSSIAN_ONLY}/"]["alternates"] == {
+        "ru": f"{HOST}/ru/news/{RUSSIAN_ONLY}/",
+        "x-default": f"{HOST}/ru/news/{RUSSIAN_ONLY}/",
     }
 
 
@@ -121,16 +123,14 @@ def test_sitemap_lastmod(app, client):
 
 def test_sitemap_leaves_out_what_the_public_cannot_see(app, client):
     """Drafts, scheduled items and the trash are not in the sitemap."""
-    with app.app_context():
-        for status, published_at, deleted_at in [
-            ("draft", datetime(2020, 1, 1), None),
-            ("published", utcnow() + timedelta(days=1), None),
-            ("published", datetime(2020, 1, 1), utcnow()),
-        ]:
-            item = News(status=status, published_at=published_at, deleted_at=deleted_at)
-            db.session.add(item)
-            item.set_translation("en", f"Hidden {status} {published_at.year}")
-        db.session.commit()
+    for status, published_at, deleted_at in [
+        ("draft", datetime(2020, 1, 1), None),
+        ("published", utcnow() + timedelta(days=1), None),
+        ("published", datetime(2020, 1, 1), utcnow()),
+    ]:
+        title = f"Hidden {status} {published_at.year}"
+        add_news(app, {"en": title}, body="", status=status, published_at=published_at,
+                 deleted_at=deleted_at)  # fmt: skip
     assert not [u for u in sitemap(client) if "hidden" in u]
 
 
@@ -201,9 +201,7 @@ def test_feed_links_lead_to_pages(client):
     for lang in LANGS:
         for entry in feed(client, lang).findall(f"{ATOM}entry"):
             path = urlsplit(entry.find(f"{ATOM}link").get("href")).path
-            response = client.get(path)
-            assert response.status_code == 200, path
-            assert HTMLPage(response.get_data(as_text=True)).lang == lang
+            assert get_page(client, path).lang == lang
 
 
 def test_fallback_entry_keeps_its_language(client):
@@ -211,11 +209,11 @@ def test_fallback_entry_keeps_its_language(client):
     others are in English."""
     entries = feed(client, "en").findall(f"{ATOM}entry")
     langs = {e.find(f"{ATOM}link").get("href").split("/")[-2]: e.get(XML_LANG) for e in entries}
-    assert langs[RU_ONLY] == "ru"
-    assert [lang for slug, lang in langs.items() if slug != RU_ONLY] == ["en", "en"]
+    assert langs[RUSSIAN_ONLY] == "ru"
+    assert [lang for slug, lang in langs.items() if slug != RUSSIAN_ONLY] == ["en", "en"]
     training = next(e for e in entries if e.get(XML_LANG) == "ru")
     assert training.findtext(f"{ATOM}title") == "Тренинг по журналистике"
-    assert training.find(f"{ATOM}link").get("href") == f"{HOST}/en/news/{RU_ONLY}/"
+    assert training.find(f"{ATOM}link").get("href") == f"{HOST}/en/news/{RUSSIAN_ONLY}/"
 
 
 def test_feed_entry_ids_are_stable(app, client):
@@ -232,11 +230,8 @@ def test_feed_entry_ids_are_stable(app, client):
 
 def test_feed_content_is_escaped_html(app, client):
     """The body travels as escaped HTML, sanitised: markup in a title stays text."""
-    with app.app_context():
-        item = News(published_at=datetime(2025, 1, 1))
-        db.session.add(item)
-        item.set_translation("en", "Fish & <chips>", body="**bold** <script>alert(1)</script>")
-        db.session.commit()
+    body = "**bold** <script>alert(1)</script>"
+    add_news(app, {"en": "Fish & <chips>"}, body=body, published_at=datetime(2025, 1, 1))
     raw = client.get("/en/news/feed.atom").get_data(as_text=True)
     assert "<script" not in raw and "<strong>" not in raw and "<chips>" not in raw
     entry = feed(client, "en").find(f"{ATOM}entry")
@@ -247,15 +242,9 @@ def test_feed_content_is_escaped_html(app, client):
 
 def test_feed_holds_the_latest_twenty(app, client):
     """Only the 20 latest visible news are in the feed."""
-    with app.app_context():
-        for n in range(25):
-            item = News(published_at=datetime(2024, 1, 1 + n))
-            db.session.add(item)
-            item.set_translation("en", f"Item {n:02d}")
-        hidden = News(status="draft", published_at=datetime(2025, 1, 1))
-        db.session.add(hidden)
-        hidden.set_translation("en", "Draft")
-        db.session.commit()
+    for n in range(25):
+        add_news(app, {"en": f"Item {n:02d}"}, body="", published_at=datetime(2024, 1, 1 + n))
+    add_news(app, {"en": "Draft"}, body="", status="draft", published_at=datetime(2025, 1, 1))
     titles = [e.findtext(f"{ATOM}title") for e in feed(client, "en").findall(f"{ATOM}entry")]
     assert titles == [f"Item {n:02d}" for n in range(24, 4, -1)]
 
@@ -268,7 +257,7 @@ PUBLIC_PAGES = [
     "/{lang}/news/",
     "/{lang}/news/2017/",
     "/{lang}/news/?region=isfara",
-    f"/{{lang}}/news/{RU_ONLY}/",
+    f"/{{lang}}/news/{RUSSIAN_ONLY}/",
     "/{lang}/programs/",
     "/{lang}/programs/peace-and-cooperation-start-with-us/",
     "/{lang}/regions/",
@@ -286,43 +275,23 @@ def feed_links(html: HTMLPage) -> list[str]:
 @pytest.mark.parametrize("url", PUBLIC_PAGES)
 def test_every_public_page_links_its_feed(client, url, lang):
     """Every public page names the news feed of its language, once."""
-    response = client.get(url.format(lang=lang), follow_redirects=True)
-    assert response.status_code == 200
-    html = HTMLPage(response.get_data(as_text=True))
+    html = get_page(client, url.format(lang=lang), follow_redirects=True)
     assert feed_links(html) == [f"{HOST}/{html.lang}/news/feed.atom"]
     assert html.find("link", type="application/atom+xml")[0]["rel"] == "alternate"
 
 
 def test_error_page_links_the_feed(client):
     """A 404 is a public page too."""
-    html = HTMLPage(client.get("/ru/news/nothing/").get_data(as_text=True))
+    html = get_page(client, "/ru/news/nothing/", 404)
     assert feed_links(html) == [f"{HOST}/ru/news/feed.atom"]
-
-
-@pytest.fixture
-def staff(app):
-    """A browser logged in to the editor."""
-    with app.app_context():
-        user = User(email="staff@asti.tj", role="admin")
-        user.set_password("a long enough secret")
-        db.session.add(user)
-        db.session.commit()
-    browser = app.test_client()
-    form = HTMLPage(browser.get("/editor/login").get_data(as_text=True))
-    token = form.find("input", name="csrf_token")[0]["value"]
-    data = {"email": "staff@asti.tj", "password": "a long enough secret", "csrf_token": token}
-    assert browser.post("/editor/login", data=data).status_code == 302
-    return browser
 
 
 @pytest.mark.parametrize(
     "url", ["/editor/", "/editor/news/", "/editor/news/1", "/editor/news/1/preview/ru"]
 )
-def test_editor_pages_do_not_link_the_feed(staff, url):
+def test_editor_pages_do_not_link_the_feed(admin, url):
     """Staff pages, the previews among them, carry no feed link nor any sharing metadata."""
-    response = staff.get(url)
-    assert response.status_code == 200
-    html = HTMLPage(response.get_data(as_text=True))
+    html = get_page(admin, url)
     assert not feed_links(html)
     assert not [a for a, _ in html.find_all("meta") if "property" in a or "name" in a
                 and a["name"] in ("description", "twitter:card")]  # fmt: skip
@@ -330,5 +299,5 @@ def test_editor_pages_do_not_link_the_feed(staff, url):
 
 
 def test_login_page_does_not_link_the_feed(client):
-    html = HTMLPage(client.get("/editor/login").get_data(as_text=True))
+    html = get_page(client, "/editor/login")
     assert not feed_links(html)

@@ -9,8 +9,8 @@ import subprocess
 import pytest
 
 from asti.config import PROJECT_ROOT
-from tests.pagetypes import EDITOR_PAGES, all_public_pages
-from tests.test_editor import accounts, admin, app, edit  # noqa: F401 (fixtures)
+from tests.fixtures.pagetypes import EDITOR_PAGES, all_public_pages
+from tests.fixtures.staff import edit
 
 VNU = PROJECT_ROOT / ".venv" / "node" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
@@ -51,7 +51,7 @@ def test_public_pages_are_valid_html(client, tmp_path):
     assert validate(pages, tmp_path / "vnu") == []
 
 
-def test_editor_pages_are_valid_html(app, admin, tmp_path):  # noqa: F811
+def test_editor_pages_are_valid_html(app, admin, tmp_path):
     edit(admin, "news", 1, {"en-title": "Community security in the Ferghana valley, again"})
     pages = {"editor: login": app.test_client().get("/editor/login").data}
     for name, url in EDITOR_PAGES.items():

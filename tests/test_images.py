@@ -25,6 +25,7 @@ from asti.images import (
     rendition_widths,
     store_image,
 )
+from tests.fixtures.items import image_bytes
 
 MB = 1024 * 1024
 SECRET = "Ishkoshim-checkpoint"  # stands for any place name hidden in metadata
@@ -60,12 +61,6 @@ def picture(size, mode="RGB"):
     return image.convert(mode)
 
 
-def encode(image, kind, **options) -> bytes:
-    out = io.BytesIO()
-    image.save(out, kind, **options)
-    return out.getvalue()
-
-
 def gps_exif(orientation=None) -> bytes:
     exif = Image.Exif()
     exif[0x010F] = "PhoneMaker"  # camera make
@@ -98,7 +93,7 @@ def rejection(data, root, text, **options) -> str:
 
 
 def test_large_jpeg_gives_all_renditions(tmp_path):
-    result = store(encode(picture((2000, 1500)), "JPEG", quality=90), tmp_path)
+    result = store(image_bytes(picture((2000, 1500)), "JPEG", quality=90), tmp_path)
 
     assert re.fullmatch(r"[0-9a-f]{16}", result.key)
     assert result == StoredImage(result.key, 1600, 1200)
@@ -116,7 +111,7 @@ def test_large_jpeg_gives_all_renditions(tmp_path):
 
 
 def test_small_image_is_not_upscaled(tmp_path):
-    result = store(encode(picture((300, 200)), "PNG"), tmp_path)
+    result = store(image_bytes(picture((300, 200)), "PNG"), tmp_path)
 
     assert (result.width, result.height) == (300, 200)
     stored = files(tmp_path, result)
@@ -125,7 +120,7 @@ def test_small_image_is_not_upscaled(tmp_path):
 
 
 def test_medium_image_keeps_its_own_width_as_largest(tmp_path):
-    result = store(encode(picture((1000, 500)), "WEBP"), tmp_path)
+    result = store(image_bytes(picture((1000, 500)), "WEBP"), tmp_path)
 
     assert (result.width, result.height) == (1000, 500)
     stored = files(tmp_path, result)
@@ -156,7 +151,7 @@ def with_metadata(kind) -> bytes:
     """A photo carrying GPS EXIF, XMP and a comment or text chunk, as `kind`."""
     image = picture((1200, 900))
     if kind == "JPEG":
-        return encode(
+        return image_bytes(
             image,
             "JPEG",
             exif=gps_exif(),
@@ -168,8 +163,8 @@ def with_metadata(kind) -> bytes:
         chunks = PngInfo()
         chunks.add_text("Location", SECRET)
         chunks.add_itxt("XML:com.adobe.xmp", XMP)
-        return encode(image, "PNG", exif=gps_exif(), pnginfo=chunks)
-    return encode(image, "WEBP", exif=gps_exif(), xmp=XMP.encode())
+        return image_bytes(image, "PNG", exif=gps_exif(), pnginfo=chunks)
+    return image_bytes(image, "WEBP", exif=gps_exif(), xmp=XMP.encode())
 
 
 @pytest.mark.parametrize("kind", ["JPEG", "PNG", "WEBP"])
@@ -195,7 +190,7 @@ def test_metadata_never_survives(tmp_path, kind):
 
 def test_exif_orientation_turns_the_photo_upright(tmp_path):
     # Stored landscape with the red block top left; orientation 6 = turn 90° clockwise.
-    data = encode(picture((400, 300)), "JPEG", quality=95, exif=gps_exif(orientation=6))
+    data = image_bytes(picture((400, 300)), "JPEG", quality=95, exif=gps_exif(orientation=6))
     with Image.open(io.BytesIO(data)) as source:
         assert source.size == (400, 300)
         assert source.getexif()[0x0112] == 6
@@ -217,7 +212,7 @@ def transparent_png() -> bytes:
     """Left half fully transparent, right half opaque blue."""
     image = Image.new("RGBA", (800, 600), (0, 0, 0, 0))
     ImageDraw.Draw(image).rectangle((400, 0, 799, 599), fill=(0, 0, 255, 255))
-    return encode(image, "PNG")
+    return image_bytes(image, "PNG")
 
 
 def palette_png() -> bytes:
@@ -225,7 +220,7 @@ def palette_png() -> bytes:
     image = Image.new("P", (800, 600), 0)
     image.putpalette([0, 0, 0, 0, 0, 255])
     ImageDraw.Draw(image).rectangle((400, 0, 799, 599), fill=1)
-    return encode(image, "PNG", transparency=0)
+    return image_bytes(image, "PNG", transparency=0)
 
 
 @pytest.mark.parametrize("data", [transparent_png(), palette_png()], ids=["rgba", "palette"])
@@ -247,21 +242,21 @@ def test_png_with_transparency(tmp_path, data):
 
 
 def test_opaque_images_are_stored_without_alpha(tmp_path):
-    result = store(encode(picture((600, 400), "L"), "PNG"), tmp_path)
+    result = store(image_bytes(picture((600, 400), "L"), "PNG"), tmp_path)
 
     assert {image.mode for image in files(tmp_path, result).values()} == {"RGB"}
 
 
 def test_16_bit_greyscale_is_not_washed_out(tmp_path):
     image = Image.new("I;16", (64, 64), 32768)  # middle grey on a 16-bit scale
-    result = store(encode(image, "PNG"), tmp_path)
+    result = store(image_bytes(image, "PNG"), tmp_path)
 
     grey = files(tmp_path, result)["fallback.jpg"].getpixel((32, 32))
     assert all(120 <= channel <= 136 for channel in grey)
 
 
 def test_same_image_twice_is_stored_once(tmp_path):
-    data = encode(picture((1200, 800)), "JPEG")
+    data = image_bytes(picture((1200, 800)), "JPEG")
     first = store(data, tmp_path)
     written = {p.name: p.stat().st_mtime_ns for p in (tmp_path / first.key).iterdir()}
 
@@ -274,16 +269,16 @@ def test_same_image_twice_is_stored_once(tmp_path):
 
 def test_key_comes_from_the_pixels_not_the_file(tmp_path):
     image = picture((500, 300))
-    png = store(encode(image, "PNG"), tmp_path)
-    lossless_webp = store(encode(image, "WEBP", lossless=True, exif=gps_exif()), tmp_path)
-    other = store(encode(picture((500, 301)), "PNG"), tmp_path)
+    png = store(image_bytes(image, "PNG"), tmp_path)
+    lossless_webp = store(image_bytes(image, "WEBP", lossless=True, exif=gps_exif()), tmp_path)
+    other = store(image_bytes(picture((500, 301)), "PNG"), tmp_path)
 
     assert png.key == lossless_webp.key
     assert other.key != png.key
 
 
 def test_a_missing_rendition_is_written_again(tmp_path):
-    data = encode(picture((2000, 1500)), "JPEG")
+    data = image_bytes(picture((2000, 1500)), "JPEG")
     result = store(data, tmp_path)
     (tmp_path / result.key / "960.webp").unlink()
 
@@ -298,13 +293,13 @@ def test_a_failed_write_leaves_no_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr(Image.Image, "save", disk_full)
     with pytest.raises(OSError, match="No space"):
-        store(encode(picture((600, 400)), "PNG"), tmp_path)
+        store(image_bytes(picture((600, 400)), "PNG"), tmp_path)
 
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
 
 
 def test_no_temporary_files_remain(tmp_path):
-    result = store(encode(picture((1000, 700)), "JPEG"), tmp_path)
+    result = store(image_bytes(picture((1000, 700)), "JPEG"), tmp_path)
 
     assert not [p.name for p in (tmp_path / result.key).iterdir() if p.name.startswith(".")]
 
@@ -321,9 +316,9 @@ def svg() -> bytes:
     "data",
     [
         b"Meeting notes, not a photo.\n" * 20,
-        encode(picture((300, 200)), "GIF"),
-        encode(picture((300, 200)), "BMP"),
-        encode(picture((300, 200)), "TIFF"),
+        image_bytes(picture((300, 200)), "GIF"),
+        image_bytes(picture((300, 200)), "BMP"),
+        image_bytes(picture((300, 200)), "TIFF"),
         svg(),
         b"",
     ],
@@ -345,14 +340,14 @@ def test_file_name_and_content_type_are_not_trusted(tmp_path, text):
 
 
 def broken_png() -> bytes:
-    data = bytearray(encode(picture((300, 200)), "PNG"))
+    data = bytearray(image_bytes(picture((300, 200)), "PNG"))
     data[data.index(b"IDAT") + 40] ^= 0xFF  # the chunk's checksum no longer matches
     return bytes(data)
 
 
 @pytest.mark.parametrize(
     "data",
-    [encode(picture((800, 600)), "JPEG")[:3000], broken_png(), b"\xff\xd8\xff\xe0garbage"],
+    [image_bytes(picture((800, 600)), "JPEG")[:3000], broken_png(), b"\xff\xd8\xff\xe0garbage"],
     ids=["truncated-jpeg", "bad-png-checksum", "jpeg-header-only"],
 )
 def test_damaged_files_are_refused(tmp_path, text, data):
@@ -380,12 +375,12 @@ def test_a_large_upload_is_not_read_to_the_end(tmp_path):
 
 
 def test_exactly_max_bytes_is_accepted(tmp_path):
-    data = encode(picture((300, 200)), "JPEG")
+    data = image_bytes(picture((300, 200)), "JPEG")
     assert store(data, tmp_path, max_bytes=len(data)).width == 300
 
 
 def test_too_many_pixels(tmp_path, text):
-    data = encode(picture((1000, 500)), "PNG")
+    data = image_bytes(picture((1000, 500)), "PNG")
     message = rejection(data, tmp_path, text, max_pixels=400_000)
     assert message == "The image has more than 0.4 million pixels. Please make it smaller."
 
@@ -414,7 +409,7 @@ def test_decompression_bombs_are_refused_before_decoding(tmp_path, text, size):
 
 
 def test_too_tall_for_webp(tmp_path, text):
-    data = encode(Image.new("L", (200, 17_000), 128), "PNG")
+    data = image_bytes(Image.new("L", (200, 17_000), 128), "PNG")
     assert (
         rejection(data, tmp_path, text) == "This image is too tall for its width. Please crop it."
     )

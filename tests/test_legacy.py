@@ -1,14 +1,14 @@
 """Addresses of the old site: imported from CSV or added in the editor, answered with 301."""
 
-import re
 from urllib.parse import quote
 
 import pytest
 from sqlalchemy import func, select
 
 from asti.extensions import db
-from asti.models import LegacyRedirect, User
-from tests.htmlpage import Page
+from asti.models import LegacyRedirect
+from tests.fixtures.html import Page, csrf_of, html_of
+from tests.fixtures.staff import add_account, login
 
 TAJIK_OLD = "/tg/дар-бораи-мо.html"
 
@@ -80,20 +80,12 @@ def test_unknown_old_addresses_are_404(client, imported, path):
 
 def test_editor_manages_old_addresses(app, client):
     """Staff add and delete an old address in the editor."""
-    with app.app_context():
-        user = User(email="staff@asti.tj", role="editor")
-        user.set_password("long enough password")
-        db.session.add(user)
-        db.session.commit()
+    add_account(app, "staff@asti.tj", "editor", "long enough password")
 
     def token(url):
-        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(url).text).group(1)
+        return csrf_of(html_of(client.get(url)))
 
-    client.post(
-        "/editor/login",
-        data={"email": "staff@asti.tj", "password": "long enough password",
-              "csrf_token": token("/editor/login")},
-    )  # fmt: skip
+    assert login(client, "staff@asti.tj", "long enough password").status_code == 302
     response = client.post(
         "/editor/redirects/",
         data={"old_path": "/en/kontakty.html", "target": "/en/contacts/",

@@ -16,10 +16,10 @@ from sqlalchemy import select, text
 from asti import regions
 from asti.extensions import db
 from asti.i18n import localize
-from asti.models import Region, Revision, User
-from tests.conftest import make_app
-from tests.htmlpage import Page
-from tests.test_editor import PASSWORD, edit, error, form_fields, html_of, login
+from asti.models import Region, Revision
+from tests.fixtures.apps import make_app
+from tests.fixtures.html import Page, error, form_fields, html_of
+from tests.fixtures.staff import add_account, edit, staff_client
 
 LANGS = ("tg", "ru", "en")
 MAP_NAMES = {
@@ -232,15 +232,8 @@ def test_places_without_coordinates_stay_in_the_list(app, client):
 
 def staff_in(app, lang):
     """A logged-in administrator whose editor speaks `lang`."""
-    with app.app_context():
-        user = User(email=STAFF, role="admin")
-        user.set_password(PASSWORD)
-        db.session.add(user)
-        db.session.commit()
-    client = app.test_client()
-    client.set_cookie("lang", lang)
-    assert login(client, STAFF).status_code == 302
-    return client
+    add_account(app, STAFF, "admin")
+    return staff_client(app, STAFF, lang=lang)
 
 
 def coordinates(app, region_id):

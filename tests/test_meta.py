@@ -13,26 +13,14 @@ from PIL import Image as PILImage
 from asti.extensions import db
 from asti.images import store_image
 from asti.models import Image, News, NewsTranslation
-from tests.htmlpage import Page
+from tests.fixtures.html import Page, get_page
+from tests.fixtures.items import add_news
+from tests.fixtures.pagetypes import RUSSIAN_ONLY
 
 LANGS = ("tg", "ru", "en")
-RU_ONLY = "trening-po-zhurnalistike"
 UPSHIFT_EN = "upshift-is-a-4-day-training-conducted-at-the-innovation-labs"
 HOST = "http://localhost"
 LOCALES = {"tg": "tg_TJ", "ru": "ru_RU", "en": "en_US"}
-
-
-@pytest.fixture
-def app(app, tmp_path):
-    """The usual test app, with uploaded images kept in the test's own folder."""
-    app.instance_path = str(tmp_path / "instance")
-    return app
-
-
-def get(client, url, status=200) -> Page:
-    response = client.get(url)
-    assert response.status_code == status, url
-    return Page(response.get_data(as_text=True))
 
 
 def meta(html: Page, key: str) -> list[str]:
@@ -60,7 +48,7 @@ def json_ld(html: Page) -> list[dict]:
 def test_article_metadata(client):
     """An English article: its summary as description, an article for Open Graph, a summary
     card, and the locales of the three languages."""
-    html = get(client, f"/en/news/{UPSHIFT_EN}/")
+    html = get_page(client, f"/en/news/{UPSHIFT_EN}/")
     summary = (
         "A training at the Innovation Lab of Asht district with 32 adolescents, with the "
         "support of UNICEF Tajikistan."
@@ -84,7 +72,7 @@ def test_article_metadata(client):
 
 def test_article_json_ld(client):
     """NewsArticle data: headline, dates, language, address and the publisher."""
-    html = get(client, f"/ru/news/{RU_ONLY}/")
+    html = get_page(client, f"/ru/news/{RUSSIAN_ONLY}/")
     [data] = json_ld(html)
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == "NewsArticle"
@@ -93,7 +81,7 @@ def test_article_json_ld(client):
     assert data["datePublished"] == "2017-05-29T00:00:00Z"
     assert data["dateModified"] >= data["datePublished"]
     assert data["inLanguage"] == "ru"
-    assert data["url"] == data["mainEntityOfPage"] == f"{HOST}/ru/news/{RU_ONLY}/"
+    assert data["url"] == data["mainEntityOfPage"] == f"{HOST}/ru/news/{RUSSIAN_ONLY}/"
     assert "image" not in data
     publisher = data["publisher"]
     assert publisher["@type"] == "Organization"
@@ -105,11 +93,11 @@ def test_article_json_ld(client):
 def test_fallback_article_points_at_the_original(client, lang):
     """A Russian-only article on another language's site: the description is marked ru, the
     shared address is the original's, the data says the text is Russian."""
-    html = get(client, f"/{lang}/news/{RU_ONLY}/")
+    html = get_page(client, f"/{lang}/news/{RUSSIAN_ONLY}/")
     description = html.find("meta", name="description")[0]
     assert description["lang"] == "ru"
     assert description["content"].startswith("Тренинг по журналистике для 20 подростков")
-    assert html.canonical == one(html, "og:url") == f"{HOST}/ru/news/{RU_ONLY}/"
+    assert html.canonical == one(html, "og:url") == f"{HOST}/ru/news/{RUSSIAN_ONLY}/"
     assert one(html, "og:locale") == LOCALES[lang]
     assert json_ld(html)[0]["inLanguage"] == "ru"
 
@@ -118,21 +106,15 @@ def test_description_falls_back_to_the_text(app, client):
     """Without a summary, the description is the start of the text, tags stripped, cut
     after a whole word; without either, the site's description."""
     body = "**Bold** start & " + " ".join(f"word{n}" for n in range(60))
-    with app.app_context():
-        item = News()
-        db.session.add(item)
-        item.set_translation("en", "No summary", body=body)
-        empty = News()
-        db.session.add(empty)
-        empty.set_translation("en", "Nothing at all")
-        db.session.commit()
-    description = one(get(client, "/en/news/no-summary/"), "description")
+    add_news(app, {"en": "No summary"}, body=body)
+    add_news(app, {"en": "Nothing at all"}, body="")
+    description = one(get_page(client, "/en/news/no-summary/"), "description")
     assert description.startswith("Bold start & word0 word1")
     assert description.endswith("…") and len(description) <= 160
     assert description.removesuffix("…").split()[-1] in body.split()
     assert "<" not in description and "**" not in description
-    site = one(get(client, "/en/news/"), "description")
-    assert one(get(client, "/en/news/nothing-at-all/"), "description") == site
+    site = one(get_page(client, "/en/news/"), "description")
+    assert one(get_page(client, "/en/news/nothing-at-all/"), "description") == site
 
 
 def test_one_description_per_page(client):
@@ -147,7 +129,7 @@ def test_one_description_per_page(client):
         "/en/news/2017/",
         "/en/no-such-page/",
     ):
-        html = get(client, url, 404 if "no-such" in url else 200)
+        html = get_page(client, url, 404 if "no-such" in url else 200)
         assert len(meta(html, "description")) == 1, url
         assert one(html, "og:description") == one(html, "description"), url
 
@@ -158,7 +140,7 @@ def test_one_description_per_page(client):
 @pytest.mark.parametrize("lang", LANGS)
 def test_home_is_the_organization(client, lang):
     """The home page describes ASTI as an Organization, in the page's language."""
-    html = get(client, f"/{lang}/")
+    html = get_page(client, f"/{lang}/")
     assert one(html, "og:type") == "website"
     assert one(html, "og:url") == html.canonical == f"{HOST}/{lang}/"
     assert one(html, "og:locale") == LOCALES[lang]
@@ -176,8 +158,8 @@ def test_home_is_the_organization(client, lang):
 
 
 def test_organization_names_are_translated(client):
-    [tg] = json_ld(get(client, "/tg/"))
-    [en] = json_ld(get(client, "/en/"))
+    [tg] = json_ld(get_page(client, "/tg/"))
+    [en] = json_ld(get_page(client, "/en/"))
     assert tg["name"] == "Ташкилоти ҷамъиятии «АСТИ»"
     assert en["name"] == "Public Organization “ASTI”"
     assert en["alternateName"] == "ASTI"
@@ -185,7 +167,7 @@ def test_organization_names_are_translated(client):
 
 def test_logo_exists(client):
     """The logo the data names is served."""
-    [data] = json_ld(get(client, "/en/"))
+    [data] = json_ld(get_page(client, "/en/"))
     with client.get(urlsplit(data["logo"]).path) as response:
         assert response.status_code == 200
 
@@ -204,7 +186,7 @@ def test_logo_exists(client):
 )
 def test_other_pages_are_websites(client, url, title):
     """Lists and other items: a website, titled as the page, with no article data."""
-    html = get(client, url)
+    html = get_page(client, url)
     assert one(html, "og:type") == "website"
     assert one(html, "og:title") == title
     assert one(html, "og:url") == html.canonical
@@ -212,7 +194,7 @@ def test_other_pages_are_websites(client, url, title):
 
 
 def test_program_description_is_its_summary(client):
-    html = get(client, "/ru/programs/bezopasnost-soobshchestv-v-ferganskoy-doline/")
+    html = get_page(client, "/ru/programs/bezopasnost-soobshchestv-v-ferganskoy-doline/")
     assert one(html, "description") == html.text("p", class_="lead")
 
 
@@ -220,7 +202,7 @@ def test_canonical_on_every_page_type(client):
     """Every public page keeps its one canonical address."""
     for url in ("/tg/", "/tg/news/", "/tg/news/2022/", "/tg/news/?region=isfara",
                 "/tg/regions/", "/tg/about/"):  # fmt: skip
-        html = get(client, url)
+        html = get_page(client, url)
         assert len(html.find_all("link", rel="canonical")) == 1, url
         assert html.canonical == HOST + url
 
@@ -250,7 +232,7 @@ def test_article_image_is_shared(app, client):
     """With an image: og:image and twitter:image name the JPEG rendition, which is served;
     the card is a large one, and the article's data names the image too."""
     key = attach_image(app, UPSHIFT_EN)
-    html = get(client, f"/en/news/{UPSHIFT_EN}/")
+    html = get_page(client, f"/en/news/{UPSHIFT_EN}/")
     image = one(html, "og:image")
     assert image == f"{HOST}/media/{key}/fallback.jpg"
     assert one(html, "og:image:alt") == "A red square"
@@ -261,6 +243,6 @@ def test_article_image_is_shared(app, client):
         assert response.status_code == 200
         assert response.mimetype == "image/jpeg"
     # The Tajik text has no description of the image: no alt is claimed for it.
-    tajik = get(client, "/tg/news/upshift-omuzishi-chorruza-dar-laboratoriyahoi-innovatsioni/")
+    tajik = get_page(client, "/tg/news/upshift-omuzishi-chorruza-dar-laboratoriyahoi-innovatsioni/")
     assert one(tajik, "og:image") == image
     assert meta(tajik, "og:image:alt") == []

@@ -7,8 +7,8 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from asti.extensions import db
-from tests.conftest import make_app
-from tests.htmlpage import Page
+from tests.fixtures.apps import make_app
+from tests.fixtures.html import get_page
 
 FIRST = "0001"
 
@@ -41,11 +41,11 @@ def test_upgrade_from_the_first_migration_keeps_content(postgres, tmp_path):
     result = app.test_cli_runner().invoke(args=["init-db"])
     assert result.exit_code == 0, result.output
     client = app.test_client()
-    page = Page(client.get("/ru/news/staraya-novost/").get_data(as_text=True))
+    page = get_page(client, "/ru/news/staraya-novost/")
     assert page.text("h1") == "Старая новость"
     assert page.text("div", class_="prose") == "Текст"
     assert "8 марта 2015" in page.text("time")
-    found = Page(client.get("/ru/search/?q=старая").get_data(as_text=True))
+    found = get_page(client, "/ru/search/?q=старая")
     assert "Старая новость" in found.text("h2", class_="card-title")
     with app.app_context():
         versions = db.session.execute(text("SELECT version FROM news")).scalars().all()

@@ -2,19 +2,15 @@
 gunicorn.conf.py outside the checkout, serves pages in Tajik (compiled catalogs inside the
 wheel), fingerprinted static files with long cache headers, and /healthz."""
 
-import os
 import re
-import secrets
-import socket
 import subprocess
 import sys
-import time
 import tomllib
-import urllib.request
 
 import pytest
 
 from asti.config import PROJECT_ROOT
+from tests.fixtures.server import Gunicorn, SiteError, fetch, flask_cli, free_port, site_env
 
 
 def test_every_package_is_built():
@@ -25,17 +21,6 @@ def test_every_package_is_built():
         for p in (PROJECT_ROOT / "asti").rglob("__init__.py")
     }
     assert found <= set(config["packages"])
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def fetch(url):
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return response.status, dict(response.headers), response.read().decode()
 
 
 @pytest.fixture(scope="module")
@@ -58,64 +43,40 @@ def installed(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(installed):
-    instance = installed / "instance"
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("ASTI_", "FLASK_"))},
-        "PYTHONPATH": str(installed / "site"),
-        "ASTI_SECRET_KEY": secrets.token_hex(32),
-        "ASTI_INSTANCE_PATH": str(instance),
-        "ASTI_BIND": f"127.0.0.1:{free_port()}",
-        "ASTI_WORKERS": "2",
-    }
+    """gunicorn started as deploy/ says, outside the checkout, on the installed package."""
+    port = free_port()
+    env = site_env(installed / "instance", BIND=f"127.0.0.1:{port}", WORKERS="2")
+    env["PYTHONPATH"] = str(installed / "site")
     where = subprocess.run(
         [sys.executable, "-c", "import asti; print(asti.__file__)"],
         cwd=installed, env=env, check=True, capture_output=True, text=True,
     )  # fmt: skip
     assert where.stdout.startswith(str(installed / "site")), "the checkout was imported"
-    for args in (["init-db"], ["seed-demo"]):
-        subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "asti", *args],
-            cwd=installed, env=env, check=True, capture_output=True,
-        )  # fmt: skip
     log = installed / "gunicorn.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", PROJECT_ROOT / "deploy" / "gunicorn.conf.py",
-             "wsgi:app"],
-            cwd=installed, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    base = f"http://{env['ASTI_BIND']}"
+    config = PROJECT_ROOT / "deploy" / "gunicorn.conf.py"
+    gunicorn = Gunicorn(env, log, config=config, port=port, cwd=installed)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if fetch(base + "/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert process.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.2)
-        yield base, log
+        flask_cli(env, "init-db", cwd=installed)
+        flask_cli(env, "seed-demo", cwd=installed)
+        gunicorn.start()
+    except SiteError as error:
+        pytest.fail(str(error))
+    try:
+        yield gunicorn
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        gunicorn.stop()
 
 
 def test_health(server):
     """/healthz answers 200 with the database."""
-    base, _ = server
+    base = server.base
     status, _, body = fetch(base + "/healthz")
     assert status == 200 and '"ok"' in body
 
 
 def test_home_page_in_tajik(server):
     """The installed package renders the Tajik interface from its compiled catalog."""
-    base, _ = server
+    base = server.base
     status, headers, body = fetch(base + "/tg/")
     assert status == 200
     assert "Ахбори охирин" in body
@@ -124,7 +85,7 @@ def test_home_page_in_tajik(server):
 
 def test_static_file_has_a_hashed_name_and_long_cache(server):
     """Stylesheets are linked by content hash and may be cached for years."""
-    base, _ = server
+    base = server.base
     body = fetch(base + "/en/")[2]
     css = re.search(r'href="(/static/css/site\.[0-9a-f]{10}\.css)"', body).group(1)
     status, headers, text = fetch(base + css)
@@ -137,9 +98,10 @@ def test_static_file_has_a_hashed_name_and_long_cache(server):
 
 def test_access_log_line(server):
     """One access-log line per request: method, path, status, duration, language."""
-    base, log = server
-    fetch(base + "/ru/news/")
-    time.sleep(0.5)
-    lines = [line for line in log.read_text().splitlines() if '"GET /ru/news/ ' in line]
-    assert lines, log.read_text()
-    assert re.search(r'"GET /ru/news/ HTTP/1\.1" 200 \d+ \d+ms lang=ru$', lines[-1])
+    fetch(server.base + "/ru/news/")
+
+    def lines(log: str) -> list[str]:
+        return [line for line in log.splitlines() if '"GET /ru/news/ ' in line]
+
+    last = server.wait_for_log(lines, what="the access-log line of GET /ru/news/")[-1]
+    assert re.search(r'"GET /ru/news/ HTTP/1\.1" 200 \d+ \d+ms lang=ru$', last)

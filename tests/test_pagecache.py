@@ -15,22 +15,11 @@ from sqlalchemy import DateTime, bindparam, event, select, text
 from werkzeug.http import http_date, parse_date
 
 from asti.extensions import db
-from asti.models import ContentState, News, User, utcnow
+from asti.models import ContentState, News, utcnow
 from asti.pagecache import PageCache
-from tests.conftest import make_app
-from tests.htmlpage import Page
-from tests.test_editor import (
-    ADMIN,
-    PASSWORD,
-    create,
-    edit,
-    html_of,
-    local_time,
-    press,
-    public,
-    staff_client,
-    titles,
-)
+from bench.data import bench_data
+from tests.fixtures.html import Page, csrf_of, get_page, html_of, link_texts
+from tests.fixtures.staff import ADMIN, create, edit, local_time, press, staff_client
 
 ARTICLE = "/en/news/community-security-in-the-ferghana-valley/"
 ARTICLE_TITLE = "Community security in the Ferghana valley"
@@ -125,32 +114,6 @@ def notices(page: Page) -> list[str]:
 
 
 @pytest.fixture
-def worker(app):
-    """Makes another app instance (another gunicorn worker) on the test's database."""
-    made = []
-
-    def make(**config):
-        made.append(make_app(app.config["SQLALCHEMY_DATABASE_URI"], **config))
-        return made[-1]
-
-    yield make
-    for other in made:
-        with other.app_context():
-            db.engine.dispose()
-
-
-@pytest.fixture
-def admin(app):
-    """A browser logged in to the editor as an administrator."""
-    with app.app_context():
-        user = User(email=ADMIN, role="admin")
-        user.set_password(PASSWORD)
-        db.session.add(user)
-        db.session.commit()
-    return staff_client(app, ADMIN)
-
-
-@pytest.fixture
 def folder(tmp_path):
     return tmp_path / "pages"
 
@@ -184,7 +147,7 @@ def test_pages_need_few_statements_however_many_news(app, runner, worker):
     assert min(counts.values()) >= 2  # rendered: not answered by a cache
     assert {url: n for url, n in counts.items() if n > LIMITS[url]} == {}, counts
 
-    result = runner.invoke(args=["bench-data", "--news", "60"])
+    result = runner.invoke(bench_data, ["--news", "60"])
     assert result.exit_code == 0, result.output
     counts = count_statements(uncached)
     assert {url: n for url, n in counts.items() if n > LIMITS[url]} == {}, counts
@@ -216,9 +179,9 @@ def test_edited_title_shows_everywhere(app, admin, client):
         client.get(url)
         assert ARTICLE_TITLE in html_of(from_cache(app, client, url))
     edit(admin, "news", 1, {"en-title": "Security in the valley, revised"})
-    assert public(client, ARTICLE).text("h1") == "Security in the valley, revised"
+    assert get_page(client, ARTICLE).text("h1") == "Security in the valley, revised"
     for url in pages[1:]:
-        shown = titles(public(client, url))
+        shown = link_texts(get_page(client, url))
         assert "Security in the valley, revised" in shown and ARTICLE_TITLE not in shown, url
 
 
@@ -226,7 +189,7 @@ def test_added_translation_replaces_the_fallback(app, admin, client):
     """A /ru/ page kept as a fallback (English text, notice) gives way to the Russian text
     once it is written: the fallback URL moves to the Russian one, with no notice."""
     item = create(admin, "news", {"en-title": "Only in English", "en-body": "English text."})
-    fallback = public(client, "/ru/news/only-in-english/")
+    fallback = get_page(client, "/ru/news/only-in-english/")
     assert fallback.find("h1")[0].get("lang") == "en"
     assert notices(fallback) == ["Эта страница доступна только на английском языке."]
     from_cache(app, client, "/ru/news/only-in-english/")
@@ -234,7 +197,7 @@ def test_added_translation_replaces_the_fallback(app, admin, client):
     edit(admin, "news", item, {"ru-title": "Теперь и по-русски", "ru-body": "Русский текст."})
     response = client.get("/ru/news/only-in-english/")
     assert response.status_code == 301
-    russian = public(client, response.headers["Location"])
+    russian = get_page(client, response.headers["Location"])
     assert (russian.text("h1"), russian.text("div", class_="prose")) == (
         "Теперь и по-русски",
         "Русский текст.",
@@ -245,11 +208,11 @@ def test_added_translation_replaces_the_fallback(app, admin, client):
 def test_published_draft_appears(app, admin, client):
     """A draft is absent from the kept list; once published it is listed and served."""
     item = create(admin, "news", {"en-title": "Draft to publish", "status": "draft"})
-    assert "Draft to publish" not in titles(public(client, "/en/news/"))
+    assert "Draft to publish" not in link_texts(get_page(client, "/en/news/"))
     from_cache(app, client, "/en/news/")
     edit(admin, "news", item, {"status": "published"})
-    assert "Draft to publish" in titles(public(client, "/en/news/"))
-    assert public(client, "/en/news/draft-to-publish/").text("h1") == "Draft to publish"
+    assert "Draft to publish" in link_texts(get_page(client, "/en/news/"))
+    assert get_page(client, "/en/news/draft-to-publish/").text("h1") == "Draft to publish"
 
 
 def test_trashed_item_disappears_and_comes_back(app, admin, client):
@@ -261,32 +224,32 @@ def test_trashed_item_disappears_and_comes_back(app, admin, client):
         client.get(page)
         from_cache(app, client, page)
     press(admin, f"/editor/news/{item}", f"/editor/news/{item}/delete")
-    public(client, url, 404)
-    assert "Trashed for a while" not in titles(public(client, "/en/news/"))
+    get_page(client, url, 404)
+    assert "Trashed for a while" not in link_texts(get_page(client, "/en/news/"))
     from_cache(app, client, "/en/news/")
     press(admin, "/editor/trash/", f"/editor/trash/news/{item}/restore")
-    assert public(client, url).text("h1") == "Trashed for a while"
-    assert "Trashed for a while" in titles(public(client, "/en/news/"))
+    assert get_page(client, url).text("h1") == "Trashed for a while"
+    assert "Trashed for a while" in link_texts(get_page(client, "/en/news/"))
 
 
 def test_renamed_slug_redirects_from_the_kept_address(app, admin, client):
     """The old address, kept as a page, answers 301 to the new one after a rename."""
     item = create(admin, "news", {"en-title": "Old name"})
-    public(client, "/en/news/old-name/")
+    get_page(client, "/en/news/old-name/")
     from_cache(app, client, "/en/news/old-name/")
     edit(admin, "news", item, {"en-slug": "New name"})
     response = client.get("/en/news/old-name/")
     assert (response.status_code, response.headers["Location"]) == (301, "/en/news/new-name/")
-    assert public(client, "/en/news/new-name/").text("h1") == "Old name"
+    assert get_page(client, "/en/news/new-name/").text("h1") == "Old name"
 
 
 def test_list_totals_follow_the_content(app, admin, client):
     """The number of pages of the list (counted once per content version) follows new news."""
     app.config["NEWS_PER_PAGE"] = 2
-    assert "Page 1 of 2" in public(client, "/en/news/").text("main")
+    assert "Page 1 of 2" in get_page(client, "/en/news/").text("main")
     for n in (1, 2):
         create(admin, "news", {"en-title": f"One more {n}"})
-    assert "Page 1 of 3" in public(client, "/en/news/").text("main")
+    assert "Page 1 of 3" in get_page(client, "/en/news/").text("main")
 
 
 def test_scheduled_item_appears_when_its_time_comes(app, admin, client):
@@ -297,13 +260,13 @@ def test_scheduled_item_appears_when_its_time_comes(app, admin, client):
     with app.app_context():
         published_at = db.session.get(News, item).published_at
         assert db.session.scalar(select(ContentState.next_change_at)) == published_at
-    assert "Meeting in an hour" not in titles(public(client, "/en/news/"))
+    assert "Meeting in an hour" not in link_texts(get_page(client, "/en/news/"))
     from_cache(app, client, "/en/news/")
     before = token(app)
 
     move_to_the_past(app, item)
-    assert "Meeting in an hour" in titles(public(client, "/en/news/"))
-    assert public(client, "/en/news/meeting-in-an-hour/").text("h1") == "Meeting in an hour"
+    assert "Meeting in an hour" in link_texts(get_page(client, "/en/news/"))
+    assert get_page(client, "/en/news/meeting-in-an-hour/").text("h1") == "Meeting in an hour"
     assert token(app) != before
     with app.app_context():
         assert db.session.scalar(select(ContentState.next_change_at)) is None
@@ -316,7 +279,7 @@ def test_change_saved_by_another_worker(app, admin, worker):
     from_cache(app, reader, ARTICLE)
     other = worker()
     edit(staff_client(other, ADMIN), "news", 1, {"en-title": "Saved on worker B"})
-    assert public(reader, ARTICLE).text("h1") == "Saved on worker B"
+    assert get_page(reader, ARTICLE).text("h1") == "Saved on worker B"
 
 
 # --- 4. nothing leaks ----------------------------------------------------------------------
@@ -324,11 +287,11 @@ def test_change_saved_by_another_worker(app, admin, worker):
 
 def test_previewed_draft_never_reaches_readers(app, admin, client):
     """A draft the editor previews is neither served, listed nor kept for readers."""
-    public(client, "/en/news/")
+    get_page(client, "/en/news/")
     item = create(admin, "news", {"en-title": "Secret draft", "status": "draft"})
-    assert public(admin, f"/editor/news/{item}/preview/en").text("h1") == "Secret draft"
-    public(client, "/en/news/secret-draft/", 404)
-    assert "Secret draft" not in titles(public(client, "/en/news/"))
+    assert get_page(admin, f"/editor/news/{item}/preview/en").text("h1") == "Secret draft"
+    get_page(client, "/en/news/secret-draft/", 404)
+    assert "Secret draft" not in link_texts(get_page(client, "/en/news/"))
     assert client.get(f"/editor/news/{item}/preview/en").status_code == 302  # to the login
     assert not any(b"Secret draft" in e.body for e in page_cache(app).entries.values())
 
@@ -349,7 +312,7 @@ def test_login_form_is_never_kept(app):
     """Two anonymous visitors of the login form get their own CSRF tokens and sessions."""
     pages = [app.test_client().get("/editor/login") for _ in range(2)]
     assert [p.headers["Cache-Control"] for p in pages] == ["no-store", "no-store"]
-    tokens = {Page(html_of(p)).find("input", name="csrf_token")[0]["value"] for p in pages}
+    tokens = {csrf_of(html_of(p)) for p in pages}
     assert len(tokens) == 2
     assert page_cache(app).entries == {}
 
@@ -361,7 +324,7 @@ def test_uploads_are_not_kept(app, admin, client, tmp_path):
     Image.radial_gradient("L").convert("RGB").save(picture, "PNG")
     picture.seek(0)
     create(admin, "news", {"en-title": "With a picture", "image": (picture, "picture.png")})
-    src = public(client, "/en/news/with-a-picture/").find("img")[0]["src"]
+    src = get_page(client, "/en/news/with-a-picture/").find("img")[0]["src"]
     assert src.startswith("/media/")
     for _ in range(2):
         with client.get(src) as response:  # a file: closed when the response is
@@ -372,8 +335,8 @@ def test_uploads_are_not_kept(app, admin, client, tmp_path):
 def test_languages_of_one_url_are_kept_apart(app, client):
     """The same slug under /en/ and /ru/, both kept, keep their own language and text."""
     for _ in range(2):  # rendered, then from the cache
-        english = public(client, FALLBACK)
-        russian = public(client, FALLBACK.replace("/en/", "/ru/"))
+        english = get_page(client, FALLBACK)
+        russian = get_page(client, FALLBACK.replace("/en/", "/ru/"))
         assert (english.lang, russian.lang) == ("en", "ru")
         assert notices(english) == ["This page is available in Russian only."]
         assert notices(russian) == []

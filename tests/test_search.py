@@ -9,26 +9,14 @@ from sqlalchemy import select, text
 from asti.extensions import db
 from asti.models import News, NewsTranslation, utcnow
 from asti.search import index
-from tests.htmlpage import Page
+from tests.fixtures.html import Page, card_titles, get_page
+from tests.fixtures.items import add_news
 
 
 def search(client, lang, q, status=200, **params) -> Page:
     response = client.get(f"/{lang}/search/", query_string={"q": q, **params})
     assert response.status_code == status, response.get_data(as_text=True)[-500:]
     return Page(response.get_data(as_text=True))
-
-
-def result_titles(page: Page) -> list[str]:
-    return [" ".join(t.split()) for _, t in page.find_all("h2", class_="card-title")]
-
-
-def add_news(app, lang, title, body="", **fields):
-    with app.app_context():
-        item = News(published_at=fields.pop("published_at", datetime(2020, 1, 1)), **fields)
-        db.session.add(item)
-        item.set_translation(lang, title, body=body)
-        db.session.commit()
-        return item.id
 
 
 @pytest.mark.parametrize(
@@ -41,13 +29,13 @@ def add_news(app, lang, title, body="", **fields):
 )
 def test_search_in_each_language(client, lang, query, expected):
     """A word of an item's text finds it, on the site of each language."""
-    assert expected in result_titles(search(client, lang, query))
+    assert expected in card_titles(search(client, lang, query))
 
 
 def test_tajik_word_typed_with_russian_letters(client):
     """чомеахо (Russian keyboard) finds ҷомеаҳо, and the match is highlighted."""
     page = search(client, "tg", "амнияти чомеахо")
-    assert "Амнияти ҷомеаҳо дар водии Фарғона" in result_titles(page)
+    assert "Амнияти ҷомеаҳо дар водии Фарғона" in card_titles(page)
     assert "ҷомеаҳо" in [t for _, t in page.find_all("mark")]
 
 
@@ -55,12 +43,12 @@ def test_tajik_word_typed_with_russian_letters(client):
 def test_case_and_look_alike_insensitive(client, query):
     """Case and Tajik/Russian look-alikes do not matter (х/ҳ, ч/ҷ)."""
     page = search(client, "tg", query)
-    assert "Тамос" in result_titles(page)
+    assert "Тамос" in card_titles(page)
 
 
 def test_title_matches_rank_first(client):
     """A match in the title ranks above matches in the text."""
-    assert result_titles(search(client, "tg", "гулистон"))[0] == "Шаҳри Гулистон"
+    assert card_titles(search(client, "tg", "гулистон"))[0] == "Шаҳри Гулистон"
 
 
 def test_other_languages_are_labelled(client):
@@ -82,26 +70,27 @@ def test_each_item_appears_once(client):
 def test_paging(app, client):
     """Twelve matches make two pages; a page past the end is a 404."""
     for n in range(12):
-        add_news(app, "en", f"Zebrafish report {n}", published_at=datetime(2021, 1, 1 + n))
+        title = f"Zebrafish report {n}"
+        add_news(app, {"en": title}, body="", published_at=datetime(2021, 1, 1 + n))
     first = search(client, "en", "zebrafish")
-    assert len(result_titles(first)) == 10
+    assert len(card_titles(first)) == 10
     assert "12 results" in first.text("p", role="status")
     second = search(client, "en", "zebrafish", page=2)
-    assert len(result_titles(second)) == 2
+    assert len(card_titles(second)) == 2
     search(client, "en", "zebrafish", status=404, page=3)
     search(client, "en", "zebrafish", status=404, page="abc")
 
 
 def test_index_follows_every_save(app, client):
     """Edits, drafts, schedules and the trash change what search finds, with no other step."""
-    item_id = add_news(app, "en", "Quokka gathering")
-    assert result_titles(search(client, "en", "quokka")) == ["Quokka gathering"]
+    item_id = add_news(app, {"en": "Quokka gathering"}, body="")
+    assert card_titles(search(client, "en", "quokka")) == ["Quokka gathering"]
     with app.app_context():
         item = db.session.get(News, item_id)
         item.set_translation("en", "Wombat gathering")
         db.session.commit()
-    assert result_titles(search(client, "en", "quokka")) == []
-    assert result_titles(search(client, "en", "wombat")) == ["Wombat gathering"]
+    assert card_titles(search(client, "en", "quokka")) == []
+    assert card_titles(search(client, "en", "wombat")) == ["Wombat gathering"]
     for change in (
         {"status": "draft"},
         {"published_at": utcnow() + timedelta(hours=1)},
@@ -113,13 +102,13 @@ def test_index_follows_every_save(app, client):
             for k, v in change.items():
                 setattr(item, k, v)
             db.session.commit()
-        assert result_titles(search(client, "en", "wombat")) == [], change
+        assert card_titles(search(client, "en", "wombat")) == [], change
         with app.app_context():
             item = db.session.get(News, item_id)
             for k, v in saved.items():
                 setattr(item, k, v)
             db.session.commit()
-    assert result_titles(search(client, "en", "wombat")) == ["Wombat gathering"]
+    assert card_titles(search(client, "en", "wombat")) == ["Wombat gathering"]
 
 
 def test_rebuild_command(app, client, runner):
@@ -127,10 +116,10 @@ def test_rebuild_command(app, client, runner):
     with app.app_context():
         db.session.execute(text(f"DELETE FROM {index.table_name(db.session.connection())}"))
         db.session.commit()
-    assert result_titles(search(client, "en", "upshift")) == []
+    assert card_titles(search(client, "en", "upshift")) == []
     result = runner.invoke(args=["search-rebuild"])
     assert result.exit_code == 0 and "14 items" in result.output
-    assert result_titles(search(client, "en", "upshift"))
+    assert card_titles(search(client, "en", "upshift"))
 
 
 @pytest.mark.parametrize(
@@ -173,4 +162,4 @@ def test_nasty_queries_get_a_friendly_page(app, client, lang, query):
 
 def test_search_is_in_the_menu(client):
     """Every page links to the search page of its language."""
-    assert "/ru/search/" in Page(client.get("/ru/").get_data(as_text=True)).links()
+    assert "/ru/search/" in get_page(client, "/ru/").links()

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import text
 
 from asti.extensions import db
-from tests.htmlpage import Page
+from tests.fixtures.html import Page, csrf_of, get_page, html_of
+from tests.fixtures.staff import ADMIN, add_account, login
 
 PAGES = ["/en/", "/tg/news/", "/ru/search/?q=ашт", "/en/regions/", "/editor/login", "/healthz",
          "/sitemap.xml", "/en/news/feed.atom", "/en/no-such-page/"]  # fmt: skip
@@ -33,7 +34,7 @@ def test_security_headers(client, url):
 def test_pages_have_no_inline_script_or_style(client):
     """The strict policy breaks nothing: no page relies on inline scripts, handlers or styles."""
     for url in ("/en/", "/en/news/trening-po-zhurnalistike/", "/editor/login"):
-        page = Page(client.get(url).get_data(as_text=True))
+        page = get_page(client, url)
         for tag, attrs, _ in page.tags:
             assert tag != "script" or attrs.get("type") == "application/ld+json", url
             assert tag != "style" and "style" not in attrs, url
@@ -76,18 +77,10 @@ def test_sqlite_is_set_up_for_concurrent_workers(app):
 def test_scanner_probes_are_not_500s(app, client):
     """Found by the security audit: a newline in the editor's ?next= (header injection)
     and text fields sent as file parts (as wapiti does) are refused, never a 500."""
-    from tests.test_editor import ADMIN, PASSWORD, csrf_of, html_of, login
-
     response = client.get("/editor/language/en?next=%2Feditor%2F%3F%0Aenv%3B")
     assert response.status_code == 302 and response.headers["Location"] == "/editor/"
-    with app.app_context():
-        from asti.models import User
-
-        user = User(email=ADMIN, role="admin")
-        user.set_password(PASSWORD)
-        db.session.add(user)
-        db.session.commit()
-    login(client, ADMIN)
+    add_account(app, ADMIN, "admin")
+    assert login(client, ADMIN).status_code == 302
     token = csrf_of(html_of(client.get("/editor/news/1")))
     as_files = {
         name: (io.BytesIO(value.encode()), "field.txt")

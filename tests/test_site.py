@@ -7,25 +7,11 @@ import pytest
 
 from asti.extensions import db
 from asti.models import News, utcnow
-from tests.htmlpage import Page, without_json_ld
+from tests.fixtures.html import get_page, without_json_ld
+from tests.fixtures.items import add_news
+from tests.fixtures.pagetypes import RUSSIAN_ONLY
 
 LANGS = ("tg", "ru", "en")
-RU_ONLY = "trening-po-zhurnalistike"
-
-
-def page(client, url, status=200, **kwargs) -> Page:
-    response = client.get(url, **kwargs)
-    assert response.status_code == status, url
-    return Page(response.get_data(as_text=True))
-
-
-def add_news(app, texts: dict[str, str], **fields) -> None:
-    with app.app_context():
-        item = News(published_at=fields.pop("published_at", datetime(2020, 1, 1)), **fields)
-        db.session.add(item)
-        for lang, title in texts.items():
-            item.set_translation(lang, title, body=f"Body of {title}")
-        db.session.commit()
 
 
 # --- choosing the language -------------------------------------------------------------
@@ -53,7 +39,7 @@ def test_root_follows_accept_language(client, accept, expected):
 
 def test_choice_is_remembered_in_a_cookie(client):
     """Reading a page in a language makes `/` lead back to it, over Accept-Language."""
-    page(client, "/en/news/")
+    get_page(client, "/en/news/")
     assert client.get_cookie("lang").value == "en"
     response = client.get("/", headers={"Accept-Language": "ru-RU,ru;q=0.9"})
     assert response.headers["Location"] == "/en/"
@@ -62,7 +48,7 @@ def test_choice_is_remembered_in_a_cookie(client):
 @pytest.mark.parametrize("url", ["/de/", "/xx/news/", "/EN/", "/tgk/", "/ru-RU/", "/en-x/news/"])
 def test_unknown_language_prefix_is_404(client, url):
     """Only tg, ru and en are languages of the site; the 404 speaks the reader's language."""
-    html = page(client, url, 404, headers={"Accept-Language": "ru"})
+    html = get_page(client, url, 404, headers={"Accept-Language": "ru"})
     assert html.lang == "ru"
     assert html.text("h1") == "Страница не найдена"
 
@@ -77,7 +63,7 @@ def crawl(client, lang):
         url = queue.popleft()
         if url in seen or not url.startswith(f"/{lang}/"):
             continue
-        seen[url] = page(client, url)
+        seen[url] = get_page(client, url)
         queue.extend(seen[url].links())
     return seen
 
@@ -106,21 +92,21 @@ def test_every_page_in_every_language(client, lang):
         assert html.switcher[lang] == url
         assert html.hreflang[lang] == "http://localhost" + url
         for other, target in html.switcher.items():
-            there = page(client, target)  # a real page, never a redirect or a 404
+            there = get_page(client, target)  # a real page, never a redirect or a 404
             assert there.lang == other
             assert there.hreflang == html.hreflang, f"{url} -> {target} is another page"
 
 
 def test_interface_is_translated(client):
     """Interface strings come from each language's catalog."""
-    assert page(client, "/tg/").text("h2", id="latest") == "Ахбори охирин"
-    assert page(client, "/ru/").text("h2", id="latest") == "Последние новости"
-    assert page(client, "/en/").text("h2", id="latest") == "Latest news"
+    assert get_page(client, "/tg/").text("h2", id="latest") == "Ахбори охирин"
+    assert get_page(client, "/ru/").text("h2", id="latest") == "Последние новости"
+    assert get_page(client, "/en/").text("h2", id="latest") == "Latest news"
 
 
 def test_home_shows_news_current_programs_and_regions(client):
     """The home page lists the latest news, current programs and the regions."""
-    html = page(client, "/en/")
+    html = get_page(client, "/en/")
     text = " ".join(t for _, t in html.find_all("main"))
     assert "UPSHIFT is a 4-day training" in text
     assert "Skills for future and transition to work life" in text
@@ -133,34 +119,34 @@ def test_home_shows_news_current_programs_and_regions(client):
 
 def test_russian_only_article_on_the_english_site(client):
     """The Russian text is served, marked lang=ru, with a notice and a canonical to /ru/."""
-    html = page(client, f"/en/news/{RU_ONLY}/")
+    html = get_page(client, f"/en/news/{RUSSIAN_ONLY}/")
     h1, title = html.find("h1")
     assert title == "Тренинг по журналистике" and h1["lang"] == "ru"
     assert html.find("div", class_="prose")[0]["lang"] == "ru"
     notice = html.find("p", class_="notice")
     assert "lang" not in notice[0]  # the notice is in the page's language
     assert notice[1] == "This page is available in Russian only."
-    assert html.canonical == f"http://localhost/ru/news/{RU_ONLY}/"
+    assert html.canonical == f"http://localhost/ru/news/{RUSSIAN_ONLY}/"
 
 
 def test_russian_only_article_on_the_tajik_site(client):
     """The notice is in Tajik, the text in Russian."""
-    html = page(client, f"/tg/news/{RU_ONLY}/")
+    html = get_page(client, f"/tg/news/{RUSSIAN_ONLY}/")
     assert html.text("p", class_="notice") == "Ин саҳифа танҳо бо забони русӣ дастрас аст."
     assert html.find("h1")[0]["lang"] == "ru"
 
 
 def test_original_language_has_no_notice(client):
     """In its own language the article is plain: no notice, no lang override."""
-    html = page(client, f"/ru/news/{RU_ONLY}/")
+    html = get_page(client, f"/ru/news/{RUSSIAN_ONLY}/")
     assert not html.find_all("p", class_="notice")
     assert "lang" not in html.find("h1")[0]
-    assert html.canonical == f"http://localhost/ru/news/{RU_ONLY}/"
+    assert html.canonical == f"http://localhost/ru/news/{RUSSIAN_ONLY}/"
 
 
 def test_lists_label_fallback_items(client):
     """A list in English shows the Russian-only item with a language label."""
-    html = page(client, "/en/news/")
+    html = get_page(client, "/en/news/")
     labels = html.find_all("span", class_="lang-label")
     assert [(a["lang"], t) for a, t in labels] == [("ru", "Русский")]
     assert ("Тренинг по журналистике") in [t for a, t in html.find_all("a", lang="ru")]
@@ -169,13 +155,13 @@ def test_lists_label_fallback_items(client):
 def test_fallback_follows_the_configured_chain(app, client):
     """en falls back to ru before tg; ru falls back to en before tg."""
     add_news(app, {"tg": "Хабари тоҷикӣ", "ru": "Русская новость"})
-    html = page(client, "/en/news/russkaya-novost/")
+    html = get_page(client, "/en/news/russkaya-novost/")
     assert html.find("h1") == ({"lang": "ru"}, "Русская новость")
     assert html.text("p", class_="notice") == (
         "This page has not been translated into this language yet; it is shown in Russian."
     )
     add_news(app, {"tg": "Танҳо тоҷикӣ", "en": "English too"})
-    html = page(client, "/ru/news/english-too/")
+    html = get_page(client, "/ru/news/english-too/")
     assert html.find("h1") == ({"lang": "en"}, "English too")
     assert "показана на английском" in html.text("p", class_="notice")
 
@@ -196,13 +182,13 @@ def test_another_languages_slug_redirects_to_the_translation(client):
 )
 def test_dates_are_localized(client, lang, shown):
     """Dates follow each language's CLDR long format, with a machine-readable value."""
-    html = page(client, f"/{lang}/news/")
+    html = get_page(client, f"/{lang}/news/")
     assert ({"datetime": "2022-09-16"}, shown) in html.find_all("time")
 
 
 def test_program_page(client):
     """A program shows its partners, period, status, regions, results and news."""
-    html = page(client, "/ru/programs/bezopasnost-soobshchestv-v-ferganskoy-doline/")
+    html = get_page(client, "/ru/programs/bezopasnost-soobshchestv-v-ferganskoy-doline/")
     facts = html.text("dl", class_="facts")
     assert "МО «Saferworld»" in facts
     assert "с апреля 2012" in facts
@@ -214,7 +200,7 @@ def test_program_page(client):
 
 def test_program_lists_split_current_and_past(client):
     """Current and past programs are listed apart."""
-    html = page(client, "/en/programs/")
+    html = get_page(client, "/en/programs/")
     current = html.text("section", **{"aria-labelledby": "current"})
     past = html.text("section", **{"aria-labelledby": "past"})
     assert "Skills for future" in current and "Skills for future" not in past
@@ -223,17 +209,17 @@ def test_program_lists_split_current_and_past(client):
 
 def test_regions_tree_and_region_page(client):
     """Districts nest under their oblast; a region page shows its place, programs and news."""
-    html = page(client, "/en/regions/")
+    html = get_page(client, "/en/regions/")
     nested = [t for a, t in html.find_all("ul") if "Sughd" not in t]
     assert any("Isfara" in t and "Asht district" in t for t in nested)
-    region = page(client, "/en/regions/isfara/")
+    region = get_page(client, "/en/regions/isfara/")
     assert "Sughd region" in html.text("ul", class_="tree")
     assert "/en/regions/sughd-region/" in region.links()
     assert "Peace and cooperation start with us" in region.text("section", **{
         "aria-labelledby": "region-programs"})  # fmt: skip
     assert "Тренинг по журналистике" in region.text("section", **{
         "aria-labelledby": "region-news"})  # fmt: skip
-    kg = page(client, "/tg/regions/jomeahoi-nazdisarhadii-jumhurii-qirghiziston/")
+    kg = get_page(client, "/tg/regions/jomeahoi-nazdisarhadii-jumhurii-qirghiziston/")
     assert "Ҷумҳурии Қирғизистон" in kg.text("p", class_="meta")
 
 
@@ -247,14 +233,14 @@ def test_regions_tree_and_region_page(client):
 @pytest.mark.parametrize("path", ["news/no-such-article/", "programs/nothing/", "regions/x/"])
 def test_unknown_slug_is_a_localized_404(client, lang, message, path):
     """An unknown slug is a 404 in the page's language."""
-    html = page(client, f"/{lang}/{path}", 404)
+    html = get_page(client, f"/{lang}/{path}", 404)
     assert html.lang == lang and html.text("h1") == message
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "abc", "2", "99999999999", "1.5"])
 def test_bad_page_number_is_404(client, value):
     """A page of the news list that does not exist is a 404, never a 500."""
-    page(client, f"/en/news/?page={value}", 404)
+    get_page(client, f"/en/news/?page={value}", 404)
 
 
 def test_drafts_and_scheduled_news_are_invisible(app, client):
@@ -263,8 +249,8 @@ def test_drafts_and_scheduled_news_are_invisible(app, client):
     add_news(app, {"en": "Future item"}, published_at=utcnow() + timedelta(hours=1))
     listing = client.get("/en/news/").get_data(as_text=True)
     assert "Draft item" not in listing and "Future item" not in listing
-    page(client, "/en/news/draft-item/", 404)
-    page(client, "/en/news/future-item/", 404)
+    get_page(client, "/en/news/draft-item/", 404)
+    get_page(client, "/en/news/future-item/", 404)
 
 
 def test_body_is_sanitised_markdown(app, client):
@@ -279,7 +265,7 @@ def test_body_is_sanitised_markdown(app, client):
             ' <img src=x onerror="alert(3)">',
         )
         db.session.commit()
-    body = page(client, "/en/news/unsafe/").find("div", class_="prose")
+    body = get_page(client, "/en/news/unsafe/").find("div", class_="prose")
     text = without_json_ld(client.get("/en/news/unsafe/").get_data(as_text=True))
     assert "<strong>bold</strong>" in text
     assert "<script" not in text and "javascript:" not in text and "onerror" not in text
@@ -290,10 +276,10 @@ def test_news_list_pages(app, client):
     """Twelve more items make a second page, newest first, linked from the first."""
     for n in range(12):
         add_news(app, {"en": f"Item {n:02d}"}, published_at=datetime(2023, 1, 1 + n))
-    first = page(client, "/en/news/")
+    first = get_page(client, "/en/news/")
     titles = [t for a, t in first.find_all("a") if t.startswith("Item")]
     assert titles[:3] == ["Item 11", "Item 10", "Item 09"]
     assert "/en/news/?page=2" in first.links()
-    second = page(client, "/en/news/?page=2")
+    second = get_page(client, "/en/news/?page=2")
     assert "Тренинг по журналистике" in " ".join(t for _, t in second.find_all("a"))
     assert second.switcher["ru"] == "/ru/news/?page=2"
