@@ -55,21 +55,21 @@ chromium:
 # writes docs/security-audit.md and fails on any finding.
 audit: install
 	@test -x /usr/bin/wapiti -a -x /usr/bin/sqlmap || { apt-get update && apt-get install -y wapiti sqlmap; }
-	$(VENV)/bin/python -m tests.security_audit
+	$(VENV)/bin/python -m bench.audit
 
 # Speed on loopback: our gunicorn against a bare Flask app and nginx, with Debian's wrk
-# (about 15 minutes; BENCH_ARGS="--rounds 1 --duration 3" for a quick look). Prints a
-# Markdown table and writes it to bench/results.md.
+# (about 15 minutes; BENCH_ARGS="--rounds 1 --duration 3" for a quick look). Prints Markdown
+# tables and writes them into docs/performance.md, above its hand-written part.
 bench: install
 	@command -v wrk >/dev/null && test -x /usr/sbin/nginx || { apt-get update && apt-get install -y wrk nginx-light; }
-	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
+	$(VENV)/bin/python -m bench.run $(BENCH_ARGS)
 
 # Lighthouse (npm) in Debian's Chromium, as a phone on slow 4G sees the site: the home page,
 # news list and an article in Tajik and English (about 4 minutes). Writes docs/lighthouse.md
 # and fails below 95. In a folder of its own: its axe-core must not replace the tests' one.
 LIGHTHOUSE := $(VENV)/node/lighthouse
 lighthouse: install chromium $(LIGHTHOUSE)/installed
-	$(VENV)/bin/python -m tests.lighthouse_report
+	$(VENV)/bin/python -m bench.lighthouse
 $(LIGHTHOUSE)/installed: Makefile
 	@command -v npm >/dev/null || { apt-get update && apt-get install -y npm; }
 	npm install --prefix $(LIGHTHOUSE) --no-audit --no-fund --loglevel=error lighthouse@13.5.0

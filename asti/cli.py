@@ -13,7 +13,6 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 
 from . import backup, demo
-from .benchdata import bench_data
 from .config import LANGUAGES, PROJECT_ROOT
 from .extensions import db
 from .models import ROLES, LegacyRedirect, News, User, legacy_paths
@@ -188,7 +187,6 @@ def init_app(app) -> None:
         restore_command,
         seed_demo,
         create_user,
-        bench_data,
         translate,
     ):
         app.cli.add_command(command)

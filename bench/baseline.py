@@ -1,157 +1,239 @@
-"""The reference for `make bench`: a bare Flask app that renders a copy of the article page
-(bench/templates/: the site's templates as plain Jinja, same HTML) from data held in memory,
+"""The reference for `make bench`: a bare Flask app that renders the site's own article page
+(templates/news/detail.html, with its layout, partials and macros) from data held in memory,
 so no database, translations, sessions or security headers. Also `/hello`, Flask's
 "Hello, World!", the reference for answers that carry no page (304).
 
     gunicorn -w 4 --bind 127.0.0.1:8001 bench.baseline:app
 
-The texts are the demo's (asti/demo.py), copied into baseline_data.json so that the
-workers import Flask only (importing asti would add SQLAlchemy and the rest to their
-memory). After the demo changes, write the copy again with
+What the site gives its templates is stood in for by plain functions over that data:
+gettext is the identity (as the English catalog is), `url_for` knows rules under the site's
+endpoint names, `localize` hands back what was localized beforehand. The HTML is the site's
+own: tests/test_bench.py renders an article both ways and compares them.
+
+The data is one article page of the site, read off the template's context by `snapshot`
+and kept in baseline_data.json, so that the workers import Flask only (importing asti would
+add SQLAlchemy and the rest to their memory). After the demo or the page changes, write it
+again with
 
     .venv/bin/python -m bench.baseline
 """
 
+import functools
+import hashlib
 import json
-from datetime import date
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 
 HERE = Path(__file__).parent
+PROJECT = HERE.parent
 DATA = HERE / "baseline_data.json"
-LANGUAGES = ("tg", "ru", "en")
-ENDONYMS = {"tg": "Тоҷикӣ", "ru": "Русский", "en": "English"}
-OTHER_NEWS = 5
-PAGE_LANG = "en"
+#: Stands for the site's address in the data: the page is served at another one.
+SITE = "{site}"
 
-app = Flask(__name__, template_folder=str(HERE / "templates"))
-app.jinja_env.globals.update(languages=LANGUAGES, endonyms=ENDONYMS)  # as the site's are
-
-
-# --- The copy of the demo texts (run only by `python -m bench.baseline`) -----------------
-
-
-def text_in(spec: dict, lang: str) -> tuple[str, dict]:
-    """The item's text in ``lang``, or the first one it has (a fallback)."""
-    return (lang, spec["text"][lang]) if lang in spec["text"] else next(iter(spec["text"].items()))
-
-
-def link(kind: str, spec: dict, lang: str = PAGE_LANG) -> dict:
-    """What a list shows of an item: title, address and the language of its text."""
-    from asti.text import make_slug
-
-    shown_lang, text = text_in(spec, lang)
-    item = {
-        "title": text["title"],
-        "summary": text.get("summary", ""),
-        "lang": shown_lang,
-        "is_fallback": shown_lang != PAGE_LANG,
-        "url": f"/{PAGE_LANG}/{kind}/{make_slug(text['title'])}/",
-    }
-    if "published_at" in spec:
-        item["published_at"] = spec["published_at"].date().isoformat()
-    return item
+#: The site's rules that the page links to, under the same endpoint names.
+LINKED = {
+    "pages.home": "/<lang>/",
+    "pages.page": "/<lang>/<key>/",
+    "news.index": "/<lang>/news/",
+    "programs.index": "/<lang>/programs/",
+    "regions.index": "/<lang>/regions/",
+    "search.results": "/<lang>/search/",
+    "feeds.atom": "/<lang>/news/feed.atom",
+}
+#: Babel's date patterns that the page uses, in English (the page's language).
+DATE_FORMATS = {
+    "yyyy-MM-dd": lambda day: f"{day:%Y-%m-%d}",
+    "long": lambda day: f"{day:%B} {day.day}, {day:%Y}",
+}
 
 
-def article(spec: dict) -> dict:
-    """The article shown: its English text, rendered once, with its program and regions."""
-    from asti.demo import PROGRAMS, REGIONS
-    from asti.text import make_slug, render_markdown
+# --- The data, read off the site (by `python -m bench.baseline`, and by the test) ---------
 
-    programs = {p["ref"]: p for p in PROGRAMS}
-    regions = {r["ref"]: r for r in REGIONS}
-    text = spec["text"][PAGE_LANG]
-    return link("news", spec) | {
-        "body_html": render_markdown(text["body"]),
-        "program": link("programs", programs[spec["program"]]),
-        "regions": [link("regions", regions[ref]) for ref in spec["regions"]],
-        "alternates": {
-            lang: f"/{lang}/news/{make_slug(spec['text'][lang]['title'])}/" for lang in LANGUAGES
-        },
+
+def localized(shown, *fields: str) -> dict:
+    """An item as the page shows it (an asti.i18n.Localized): its address, whether the text
+    is a fallback, and the text's title, language and ``fields``."""
+    return {
+        "t": {name: getattr(shown.t, name) for name in ("title", "lang", *fields)},
+        "url": shown.url,
+        "is_fallback": shown.is_fallback,
     }
 
 
-def other_news(shown: dict) -> list[dict]:
-    """Five "other news": the demo has only three items, so every text of the others
-    (English first), then the shown item's other languages; newest first."""
-    from asti.demo import NEWS
+def snapshot(app, path: str) -> dict:
+    """What the site's article page at ``path`` shows, as plain data. ``app`` renders it
+    (its page cache must not hold the page yet); the data is read off the template's
+    context, then localized as the page's macros do."""
+    from flask import template_rendered
 
-    others = [s for s in NEWS if s is not shown]
-    texts = [link("news", s, lang) for lang in ("en", "ru", "tg") for s in others]
-    texts += [link("news", shown, lang) for lang in ("ru", "tg")]
-    unique = {t["url"]: t for t in texts}  # a Russian-only item falls back only once
-    newest = sorted(unique.values(), key=lambda t: t["published_at"], reverse=True)
-    return newest[:OTHER_NEWS]
+    from asti.config import LANGUAGES
+    from asti.i18n import ENDONYMS, localize
+
+    seen = {}
+
+    def record(sender, template, context, **extra):
+        if template.name == "news/detail.html":
+            seen.update(context)
+
+    with template_rendered.connected_to(record, app), app.test_client() as client:
+        response = client.get(path)
+        if response.status_code != 200 or not seen:
+            raise RuntimeError(f"{path}: {response.status_code}, rendered: {bool(seen)}")
+        # Still in the request's context: the site's own functions answer as for the page.
+        root = request.host_url.rstrip("/")
+        shown, news = seen["shown"], seen["shown"].item
+        meta = vars(app.jinja_env.globals["page_meta"](shown, shown.t.title))
+        data = {
+            "lang": shown.lang,
+            "languages": list(LANGUAGES),
+            "endonyms": ENDONYMS,
+            "default_language": app.config["DEFAULT_LANGUAGE"],
+            "timezone": app.config["BABEL_DEFAULT_TIMEZONE"],
+            "alternates": g.alternates,
+            "canonical": g.canonical,
+            "meta": meta,
+            "shown": localized(shown, "body_html")
+            | {
+                "notice": str(shown.notice),
+                "item": {
+                    "published_at": news.published_at,
+                    "program": news.program and localized(localize(news.program)),
+                    "regions": [localized(localize(region)) for region in news.regions],
+                },
+            },
+            "others": [
+                localized(localize(item), "summary") | {"published_at": item.published_at}
+                for item in seen["others"]
+            ],
+        }
+    text = json.dumps(data, ensure_ascii=False, indent=1, default=datetime.isoformat)
+    return json.loads(text.replace(root, SITE))
 
 
-def extract() -> dict:
-    """The first demo news item with an English text, and five others."""
-    from asti.demo import NEWS
+def write() -> None:
+    """baseline_data.json from a temporary site: the demo content and as many benchmark
+    items as the article shows other news, plus one, the newest of them being the article
+    (as on the benchmark's databases)."""
+    import tempfile
 
-    shown = next(s for s in NEWS if PAGE_LANG in s["text"])
-    return {"shown": article(shown), "others": other_news(shown)}
+    from flask_migrate import upgrade
+    from sqlalchemy import select
+
+    from asti import create_app, demo
+    from asti.extensions import db
+    from asti.models import News, NewsTranslation
+    from bench.data import generate
+
+    with tempfile.TemporaryDirectory() as tmp:
+        site = create_app(
+            {"SECRET_KEY": "baseline", "DATABASE_URL": f"sqlite:///{tmp}/asti.db",
+             "PAGE_CACHE_BYTES": 0}
+        )  # fmt: skip
+        with site.app_context():
+            upgrade()
+            demo.load()
+            generate(site.config["OTHER_NEWS"] + 1)
+            slug = db.session.scalar(
+                select(NewsTranslation.slug)
+                .join(News)
+                .where(NewsTranslation.lang == "en")
+                .order_by(News.published_at.desc())
+                .limit(1)
+            )
+            db.engine.dispose()
+        data = snapshot(site, f"/en/news/{slug}/")
+    DATA.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 # --- The application ----------------------------------------------------------------------
 
 
-def with_dates(item: dict) -> dict:
-    return item | {"published_at": date.fromisoformat(item["published_at"])}
+def with_dates(value):
+    """The data with its times as datetimes again (naive UTC, as the site stores them)."""
+    if isinstance(value, dict):
+        return {
+            k: datetime.fromisoformat(v) if k == "published_at" and v else with_dates(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [with_dates(v) for v in value]
+    return value
 
 
-def load() -> tuple[dict, list[dict]]:
-    """The copy of the texts, read once when a worker starts."""
-    data = json.loads(DATA.read_text(encoding="utf-8"))
-    return with_dates(data["shown"]), [with_dates(item) for item in data["others"]]
+def fingerprints(folder: Path) -> dict[str, str]:
+    """Static files under names with a hash of their content, as asti.assets names them."""
+    names = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.suffix not in {".gz", ".br"}:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+            stem, dot, suffix = path.relative_to(folder).as_posix().rpartition(".")
+            names[f"{stem}.{suffix}"] = f"{stem}.{digest}.{suffix}"
+    return names
 
 
-# Not while the copy is being written (`python -m bench.baseline`).
-SHOWN, OTHERS = load() if __name__ != "__main__" else ({}, [])
+def create_app(data: dict) -> Flask:
+    """The bare app showing the article of ``data`` (as `snapshot` wrote it)."""
+    data = with_dates(data)
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT / "templates"),
+        static_folder=str(PROJECT / "static"),
+    )
+    app.config["DEFAULT_LANGUAGE"] = data["default_language"]
+    zone = ZoneInfo(data["timezone"])
+    lang, shown = data["lang"], data["shown"]
+    meta = json.dumps(data["meta"], default=datetime.isoformat)
 
+    @functools.cache
+    def meta_at(root: str) -> dict:
+        return json.loads(meta.replace(SITE, root))
 
-def json_ld(root: str) -> dict:
-    url = root + SHOWN["url"]
-    return {
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "dateModified": f"{SHOWN['published_at']:%Y-%m-%d}T00:00:00Z",
-        "datePublished": f"{SHOWN['published_at']:%Y-%m-%d}T00:00:00Z",
-        "description": SHOWN["summary"],
-        "headline": SHOWN["title"],
-        "inLanguage": PAGE_LANG,
-        "mainEntityOfPage": url,
-        "publisher": {
-            "@type": "Organization",
-            "alternateName": "ASTI",
-            "logo": root + "/static/favicon.svg",
-            "name": "Public Organization “ASTI”",
-            "url": f"{root}/{PAGE_LANG}/",
-        },
-        "url": url,
-    }
+    def dateformat(value: datetime, fmt: str) -> str:
+        return DATE_FORMATS[fmt](value.replace(tzinfo=UTC).astimezone(zone))
 
-
-@app.get("/en/news/<slug>/")
-def detail(slug):
-    """The one article, whatever the slug: the benchmark asks for ours's address."""
-    root = request.url_root.rstrip("/")
-    return render_template(
-        "news/detail.html",
-        shown=SHOWN,
-        others=OTHERS,
-        alts=SHOWN["alternates"],
-        page_lang=PAGE_LANG,
-        root=root,
-        json_ld=json_ld(root),
+    env = app.jinja_env
+    env.add_extension("jinja2.ext.i18n")
+    env.install_null_translations(newstyle=True)
+    env.policies["ext.i18n.trimmed"] = True
+    env.filters["dateformat"] = dateformat
+    env.globals.update(
+        LANGUAGES=data["languages"],
+        ENDONYMS=data["endonyms"],
+        localize=lambda item: item,  # localized in the data already
+        alternates=lambda: data["alternates"],
+        absolute=lambda path: request.host_url.rstrip("/") + path,
+        page_meta=lambda shown, title: meta_at(request.host_url.rstrip("/")),
     )
 
+    for endpoint, rule in LINKED.items():
+        app.add_url_rule(rule, endpoint)
+    names = fingerprints(Path(app.static_folder))
 
-@app.get("/hello")
-def hello():
-    return "Hello, World!"
+    @app.url_defaults
+    def hashed_static(endpoint, values):
+        if endpoint == "static" and "filename" in values:
+            values["filename"] = names.get(values["filename"], values["filename"])
+
+    @app.get("/<lang>/news/<slug>/", endpoint="news.detail")
+    def detail(**_):
+        """The one article, whatever the address: the benchmark asks for ours's."""
+        g.canonical = data["canonical"].replace(SITE, request.host_url.rstrip("/"))
+        return render_template(
+            "news/detail.html", shown=shown, others=data["others"], page_lang=lang
+        )
+
+    @app.get("/hello")
+    def hello():
+        return "Hello, World!"
+
+    return app
 
 
 if __name__ == "__main__":
-    DATA.write_text(json.dumps(extract(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    write()
     print(f"written {DATA}")
+else:
+    app = create_app(json.loads(DATA.read_text(encoding="utf-8")))

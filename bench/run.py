@@ -1,13 +1,14 @@
 """`make bench`: how fast the site answers on this machine, next to a bare Flask app.
 
-    .venv/bin/python bench/run.py [--news 10000] [--rounds 3] [--duration 5] [--keep]
+    .venv/bin/python -m bench.run [--news 10000] [--rounds 3] [--duration 5] [--keep]
 
-Builds two databases in temporary instance folders ("small": 100 news, "large": --news),
-starts gunicorn servers on loopback one at a time (ours with the page cache on and off, on
-each database, and bench/baseline.py), plus nginx for the static-speed comparison, then
-runs wrk against each row's two servers in turn, alternating which goes first, for several
-rounds. Prints a Markdown table (also written to bench/results.md) of the medians over the
-rounds. Standard library only; needs wrk and nginx (`make bench` installs them).
+Builds two databases in temporary instance folders ("small": 100 news, "large": --news,
+made by bench/data.py), starts gunicorn servers on loopback one at a time (ours with the
+page cache on and off, on each database, and bench/baseline.py), plus nginx for the
+static-speed comparison, then runs wrk against each row's two servers in turn, alternating
+which goes first, for several rounds. Writes the medians over the rounds into
+docs/performance.md, above the part written by hand, which it keeps. Needs wrk and nginx
+(`make bench` installs them).
 """
 
 import argparse
@@ -27,12 +28,27 @@ import urllib.error
 import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
+from bench.reports import version
+from tests.fixtures.server import (
+    HOST,
+    Gunicorn,
+    SiteError,
+    children,
+    flask_cli,
+    free_port,
+    run_module,
+    site_env,
+)
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
-BIN = Path(sys.executable).parent  # the virtualenv's bin/: flask and gunicorn
+REPORT = ROOT / "docs" / "performance.md"
+#: The line of docs/performance.md after which everything is written by hand.
+HAND_WRITTEN = "<!-- Everything below is written by hand; bench/run.py keeps it. -->"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 WORKERS = 4
 CONNECTIONS = 16
@@ -40,6 +56,8 @@ SMALL_NEWS = 100
 NEWS_PER_PAGE = 10  # asti.config.Defaults.NEWS_PER_PAGE
 LIST_PAGE = 400
 START_TIMEOUT = 60
+#: Making 100,000 news takes minutes.
+DATA_TIMEOUT = 3600
 
 
 class BenchError(Exception):
@@ -48,12 +66,6 @@ class BenchError(Exception):
 
 def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # --- HTTP ---------------------------------------------------------------------------------
@@ -87,60 +99,38 @@ def fetch(url: str, headers: dict | None = None, timeout: float = 60) -> Reply:
 # --- Servers ------------------------------------------------------------------------------
 
 
-@dataclass
-class Server:
-    """A process group listening on a loopback port: gunicorn or nginx."""
+class Nginx:
+    """nginx in the foreground (gunicorn is started by tests.fixtures.server), in a process
+    group of its own: stopped as one, spared the terminal's Ctrl-C."""
 
-    name: str
-    command: list[str]
-    env: dict
-    port: int
-    log: Path
-    process: subprocess.Popen | None = None
-    cold_start: float | None = None
+    started_in = None  # its cold start is not measured
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+    def __init__(self, folder: Path, port: int):
+        self.folder, self.port = folder, port
+        self.process: subprocess.Popen | None = None
 
-    def start(self, ready_path: str | None) -> None:
-        """Spawn; with ``ready_path``, wait for its first 200 and time it (cold start)."""
-        say(f"starting {self.name} on port {self.port}")
-        started = time.perf_counter()
-        with open(self.log, "ab") as log:
+    def start(self) -> None:
+        """Spawn, and return once its port takes connections."""
+        command = [NGINX, "-p", str(self.folder), "-c", str(self.folder / "nginx.conf"),
+                   "-e", str(self.folder / "error.log")]  # fmt: skip
+        with (self.folder / "nginx.out").open("ab") as out:
             self.process = subprocess.Popen(
-                self.command, cwd=ROOT, env=self.env, stdout=log, stderr=log,
-                start_new_session=True,  # its own group: stopped as one, spared the Ctrl-C
+                command, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                start_new_session=True,
             )  # fmt: skip
-        if ready_path is None:
-            self.wait_for_port()
-            return
-        while True:
-            self.check_alive()
-            try:
-                if fetch(self.url + ready_path).status == 200:
-                    break
-            except OSError:
-                pass  # not listening yet
-            if time.perf_counter() - started > START_TIMEOUT:
-                raise BenchError(f"{self.name}: no 200 from {ready_path} in {START_TIMEOUT} s")
-            time.sleep(0.01)
-        self.cold_start = time.perf_counter() - started
-
-    def wait_for_port(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
-            self.check_alive()
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", self.port)) == 0:
+            if self.process.poll() is not None:
+                tail = (self.folder / "error.log").read_text(errors="replace")[-2000:]
+                raise BenchError(f"nginx exited ({self.process.returncode}):\n{tail}")
+            with socket.socket() as sock:
+                if sock.connect_ex((HOST, self.port)) == 0:
                     return
             time.sleep(0.01)
-        raise BenchError(f"{self.name}: port {self.port} not open in {START_TIMEOUT} s")
+        raise BenchError(f"nginx: port {self.port} not open in {START_TIMEOUT} s")
 
-    def check_alive(self) -> None:
-        if self.process.poll() is not None:
-            tail = self.log.read_text(errors="replace")[-2000:]
-            raise BenchError(f"{self.name} exited ({self.process.returncode}):\n{tail}")
+    def workers(self) -> list[int]:
+        return children(self.process.pid) if self.process else []
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
@@ -152,60 +142,52 @@ class Server:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
 
-    def worker_rss(self) -> list[int]:
-        """VmRSS in KiB of each child of the master (gunicorn's workers)."""
-        sizes = []
-        for proc in Path("/proc").iterdir():
-            if not proc.name.isdigit():
-                continue
-            try:
-                status = (proc / "status").read_text()
-            except OSError:
-                continue  # gone meanwhile
-            if re.search(rf"^PPid:\s+{self.process.pid}$", status, re.M):
-                rss = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
-                sizes.append(int(rss.group(1)) if rss else 0)
-        return sizes
+
+@dataclass
+class Server:
+    """A server as the report names it, and the process answering at ``base`` (one nginx
+    answers on two ports)."""
+
+    name: str
+    process: Gunicorn | Nginx
+    base: str
+
+    def start(self) -> None:
+        say(f"starting {self.name} on {self.base}")
+        self.process.start()
 
 
-def clean_env(**extra: str) -> dict:
-    """This environment without any ASTI_* setting, plus ``extra``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASTI_")}
-    return env | extra
+def gunicorn(name: str, env: dict, tmp: Path, app="wsgi:app", ready="/en/", workers=WORKERS):
+    """A server with the same settings as every other: sync workers, no access log. Ready
+    (and its cold start timed) at the first 200 from ``ready``."""
+    log = tmp / (re.sub(r"\W+", "-", name).strip("-") + ".log")
+    process = Gunicorn(env, log, app=app, workers=workers, args=["-k", "sync"], ready=ready)
+    return Server(name, process, process.base)
 
 
-def gunicorn(name: str, app: str, env: dict, tmp: Path, workers: int = WORKERS) -> Server:
-    """The same settings for every server: sync workers, no access log."""
-    port = free_port()
-    slug = re.sub(r"\W+", "-", name).strip("-")
-    config = tmp / "gunicorn.conf.py"
-    config.touch()  # empty: never ./gunicorn.conf.py or $GUNICORN_CMD_ARGS settings
-    command = [
-        str(BIN / "gunicorn"), "-c", str(config), "-w", str(workers), "-k", "sync",
-        "--bind", f"127.0.0.1:{port}", "--error-logfile", str(tmp / f"{slug}.log"), app,
-    ]  # fmt: skip
-    return Server(name, command, env, port, tmp / f"{slug}.out")
+def worker_rss(server: Server) -> list[int]:
+    """VmRSS in KiB of each of the server's workers."""
+    sizes = []
+    for pid in server.process.workers():
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue  # gone meanwhile
+        rss = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
+        sizes.append(int(rss.group(1)) if rss else 0)
+    return sizes
 
 
 # --- Instances ----------------------------------------------------------------------------
-
-
-def flask(instance: Path, *args: str) -> subprocess.CompletedProcess:
-    env = clean_env(ASTI_INSTANCE_PATH=str(instance), ASTI_SECRET_KEY="bench")
-    return subprocess.run(
-        [str(BIN / "flask"), "--app", "asti", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True,
-    )  # fmt: skip
 
 
 def make_instance(folder: Path, news: int) -> None:
     """A new database with the demo content and ``news`` news made from it."""
     say(f"building {folder.name}: {news} news")
     folder.mkdir()
-    for args in (("init-db",), ("bench-data", "--news", str(news))):
-        done = flask(folder, *args)
-        if done.returncode:
-            raise BenchError(f"flask {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+    env = site_env(folder)
+    flask_cli(env, "init-db")
+    run_module(env, "bench.data", "--news", str(news), timeout=DATA_TIMEOUT)
 
 
 VISIBLE = (
@@ -275,19 +257,18 @@ def nginx(tmp: Path, app: Server, article: str, page: bytes) -> tuple[Server, Se
         "@STATIC_PORT@": str(static_port),
         "@STATIC_ROOT@": str(static),
         "@FRONT_PORT@": str(front_port),
-        "@PAGES@": app.env["ASTI_PAGE_CACHE_DIR"],
-        "@APP_PORT@": str(app.port),
+        "@PAGES@": app.process.env["ASTI_PAGE_CACHE_DIR"],
+        "@APP_PORT@": str(app.process.port),
     }
     conf = (BENCH / "nginx.conf.template").read_text()
     for name, value in values.items():
         conf = conf.replace(name, value)
     (folder / "nginx.conf").write_text(conf)
-    command = [NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"),
-               "-e", str(folder / "error.log")]  # fmt: skip
-    process = Server("nginx", command, clean_env(), front_port, folder / "nginx.out")
-    written = Path(app.env["ASTI_PAGE_CACHE_DIR"]) / article.strip("/") / "index.html"
-    static_view = Server("nginx (static file)", [], {}, static_port, process.log)
-    return process, static_view, written
+    process = Nginx(folder, front_port)
+    front = Server("nginx", process, f"http://{HOST}:{front_port}")
+    static_view = Server("nginx (static file)", process, f"http://{HOST}:{static_port}")
+    written = Path(app.process.env["ASTI_PAGE_CACHE_DIR"]) / article.strip("/") / "index.html"
+    return front, static_view, written
 
 
 # --- wrk ----------------------------------------------------------------------------------
@@ -304,7 +285,7 @@ class Target:
 
     @property
     def url(self) -> str:
-        return self.server.url + self.path
+        return self.server.base + self.path
 
 
 @dataclass
@@ -493,33 +474,54 @@ def run_rows(rows: list[Row], rounds: int, duration: int) -> None:
 # --- Report -------------------------------------------------------------------------------
 
 
-def version_of(command: list[str], pattern: str) -> str:
-    try:
-        done = subprocess.run(command, capture_output=True, text=True)
-    except OSError:
-        return "missing"
-    found = re.search(pattern, done.stdout + done.stderr)
-    return found.group(1) if found else "?"
+HEAD = """\
+# Performance
+
+<!-- Written by `make bench` (bench/run.py) down to the line that starts the part written
+by hand: run it again rather than editing this part. -->
+
+How fast the site answers on one small server, how that is measured, what was changed to
+get there, and what is still slow. Everything here is measured with `make bench` on a
+2-core machine where other work runs too: compare ratios within one run, not figures
+between runs.
+
+## How to measure
+
+    make bench                                        # about 15 minutes (installs wrk, nginx)
+    make bench BENCH_ARGS="--rounds 1 --duration 3"   # a quick look
+    make bench BENCH_ARGS="--news 100000"             # the 100,000-item run
+
+`python -m bench.run` builds two databases with `python -m bench.data` (100 news, and
+10,000 news × up to three languages made from the demo's texts, some items missing a
+language), starts gunicorn (4 sync workers, the same settings for every server) for our
+site with the page cache on and off, for the bare Flask app in `bench/baseline.py` (the
+site's own article template with its layout, rendered from data held in memory, and
+Flask's hello world) and nginx (a saved copy of the article as a static file, and nginx in
+front of our site in static-speed mode). It then runs `wrk -t2 -c16 -d5s` against each
+row's two servers in turn, alternating which goes first, three rounds, and reports
+medians; the ratio of a row is ours / reference in the same round. It writes the figures
+below into this file, and keeps the part written by hand that follows them.
+"""
 
 
 def environment() -> list[str]:
     cpuinfo = Path("/proc/cpuinfo").read_text()
     model = re.search(r"^model name\s*:\s*(.*)$", cpuinfo, re.M)
     packages = ", ".join(f"{p} {metadata.version(p)}" for p in ("flask", "sqlalchemy", "gunicorn"))
-    wrk_version = version_of(["wrk", "--version"], r"wrk (\S+)")
-    nginx_version = version_of([NGINX, "-v"], r"nginx/(\S+)")
+    wrk_version = version(["wrk", "--version"], r"wrk \S+")
+    nginx_version = version([NGINX, "-v"], r"nginx/\S+")
     return [
         f"- Machine: {len(os.sched_getaffinity(0))} cores (nproc),"
         f" {model.group(1) if model else platform.machine()}",
         f"- Python {platform.python_version()}, {packages}, SQLite {sqlite3.sqlite_version},"
-        f" wrk {wrk_version}, nginx {nginx_version}",
+        f" {wrk_version}, {nginx_version}",
     ]
 
 
 def rss_lines(servers: list[Server]) -> list[str]:
     lines = ["| Server | Workers | RSS per worker (median) | max |", "|---|---:|---:|---:|"]
     for server in servers:
-        sizes = server.worker_rss()
+        sizes = worker_rss(server)
         if sizes:
             lines.append(
                 f"| {server.name} | {len(sizes)} | {median(sizes) / 1024:.1f} MiB"
@@ -529,12 +531,13 @@ def rss_lines(servers: list[Server]) -> list[str]:
 
 
 def report(args, rows, servers, sizes, load) -> str:
-    started = [s for s in servers if s.cold_start is not None]
+    """The run's part of docs/performance.md: how it ran, and the figures."""
+    started = [s for s in servers if s.process.started_in is not None]
     lines = [
-        "# Benchmark: ASTI vs bare Flask",
+        f"## The last run ({datetime.now(UTC):%Y-%m-%d}, {args.news:,} news)",
         "",
-        f"`bench/run.py --news {args.news} --rounds {args.rounds} --duration {args.duration}`:"
-        f" gunicorn -w {WORKERS} (sync) on loopback, `wrk -t2 -c{CONNECTIONS}"
+        f"`python -m bench.run --news {args.news} --rounds {args.rounds} --duration"
+        f" {args.duration}`: gunicorn -w {WORKERS} (sync) on loopback, `wrk -t2 -c{CONNECTIONS}"
         f" -d{args.duration}s`; medians of {args.rounds} round(s), the two sides of a row"
         " measured one after the other, alternating which goes first. Ratio: ours / reference"
         " requests per second, measured in the same round (median over rounds).",
@@ -548,9 +551,18 @@ def report(args, rows, servers, sizes, load) -> str:
     lines += [f"| {name} | {size} |" for name, size in sizes]
     lines += ["", "### Cold start (spawn to the first 200 from /en/; baseline: /hello)", "",
               "| Server | Seconds |", "|---|---:|"]  # fmt: skip
-    lines += [f"| {s.name} | {s.cold_start:.2f} |" for s in started]
+    lines += [f"| {s.name} | {s.process.started_in:.2f} |" for s in started]
     lines += ["", "### Memory after the load", "", *rss_lines(servers), ""]
     return "\n".join(lines)
+
+
+def hand_written() -> str:
+    """What follows the marker line in docs/performance.md. A file without the line would
+    lose what was written by hand: BenchError."""
+    text = REPORT.read_text(encoding="utf-8") if REPORT.exists() else HAND_WRITTEN + "\n"
+    if HAND_WRITTEN not in text:
+        raise BenchError(f"{REPORT} has no line {HAND_WRITTEN!r}: nothing written")
+    return text.split(HAND_WRITTEN, 1)[1]
 
 
 # --- Main ---------------------------------------------------------------------------------
@@ -562,23 +574,21 @@ def start_servers(tmp: Path, instances: dict, servers: dict) -> None:
     into ``servers`` before it starts, so that it is stopped whatever happens."""
     for db in ("small", "large"):
         for cache in ("off", "on"):
-            env = clean_env(ASTI_INSTANCE_PATH=str(instances[db]), ASTI_SECRET_KEY="bench")
-            if cache == "off":
-                env["ASTI_PAGE_CACHE_BYTES"] = "0"
-            servers[db, cache] = gunicorn(f"ours, {db}, cache {cache}", "wsgi:app", env, tmp)
-            servers[db, cache].start("/en/")
+            env = site_env(instances[db], **({"PAGE_CACHE_BYTES": "0"} if cache == "off" else {}))
+            servers[db, cache] = gunicorn(f"ours, {db}, cache {cache}", env, tmp)
+            servers[db, cache].start()
     # A worker started alone, as after a restart of one (max_requests): 4 workers starting
     # at once on 2 cores share them, so the first 200 comes later.
-    env = clean_env(ASTI_INSTANCE_PATH=str(instances["large"]), ASTI_SECRET_KEY="bench")
-    servers["one"] = gunicorn("ours, large, one worker", "wsgi:app", env, tmp, workers=1)
-    servers["one"].start("/en/")
-    servers["one"].stop()
-    servers["baseline"] = gunicorn("baseline", "bench.baseline:app", clean_env(), tmp)
-    servers["baseline"].start("/hello")
-    env = clean_env(ASTI_INSTANCE_PATH=str(instances["large"]), ASTI_SECRET_KEY="bench",
-                    ASTI_PAGE_CACHE_DIR=str(tmp / "pages"))  # fmt: skip
-    servers["folder"] = gunicorn("ours, large, cache on, page folder", "wsgi:app", env, tmp)
-    servers["folder"].start("/en/")
+    env = site_env(instances["large"])
+    servers["one"] = gunicorn("ours, large, one worker", env, tmp, workers=1)
+    servers["one"].start()
+    servers["one"].process.stop()
+    env = site_env(tmp)  # the baseline reads no setting
+    servers["baseline"] = gunicorn("baseline", env, tmp, "bench.baseline:app", "/hello")
+    servers["baseline"].start()
+    env = site_env(instances["large"], PAGE_CACHE_DIR=tmp / "pages")
+    servers["folder"] = gunicorn("ours, large, cache on, page folder", env, tmp)
+    servers["folder"].start()
 
 
 def etag_of(url: str) -> str | None:
@@ -587,17 +597,17 @@ def etag_of(url: str) -> str | None:
 
 def setup_static(tmp: Path, servers: dict, article: str) -> tuple | str:
     """nginx, the article saved as a file, and the page folder warmed by one request."""
-    page = fetch(servers["large", "on"].url + article).body
+    page = fetch(servers["large", "on"].base + article).body
     front, static, written = nginx(tmp, servers["folder"], article, page)
     servers["nginx"] = front
-    front.start(None)
-    reply = fetch(front.url + article)
+    front.start()
+    reply = fetch(front.base + article)
     if reply.status != 200:
         return f"n/a (status {reply.status} through nginx)"
     if not written.is_file():
         return "n/a (static file not written)"
     # nginx's own ETag for a file is strong ("mtime-size"); the application's is weak (W/).
-    if fetch(front.url + article).headers.get("ETag", "W/").startswith("W/"):
+    if fetch(front.base + article).headers.get("ETag", "W/").startswith("W/"):
         return "n/a (nginx did not send the saved page)"
     return Target(front, article), Target(static, article)
 
@@ -608,8 +618,10 @@ def page_sizes(servers: dict, paths: dict, base_article: str) -> list[tuple[str,
         for name in ("article", "fallback"):
             path = getattr(paths[db], name)
             if path:
-                sizes.append((f"ours, {db}: {path}", len(fetch(servers[db, "on"].url + path).body)))
-    body = fetch(servers["baseline"].url + base_article).body
+                sizes.append(
+                    (f"ours, {db}: {path}", len(fetch(servers[db, "on"].base + path).body))
+                )
+    body = fetch(servers["baseline"].base + base_article).body
     return [*sizes, (f"bare Flask: {base_article}", len(body))]
 
 
@@ -623,6 +635,7 @@ def main() -> int:
     for stop in (signal.SIGTERM, signal.SIGHUP):  # like Ctrl-C: the servers get stopped
         signal.signal(stop, lambda number, frame: sys.exit(128 + number))
 
+    hand_written()  # before minutes of work: the report must have its place
     load = os.getloadavg()
     tmp = Path(tempfile.mkdtemp(prefix="asti-bench-"))
     servers = {}
@@ -633,22 +646,22 @@ def main() -> int:
         paths = {db: discover(folder / "asti.db") for db, folder in instances.items()}
         start_servers(tmp, instances, servers)
         article = paths["large"].article  # the baseline shows its article at any slug too
-        etags = {cache: etag_of(servers["large", cache].url + article) for cache in ("on", "off")}
+        etags = {cache: etag_of(servers["large", cache].base + article) for cache in ("on", "off")}
         static = setup_static(tmp, servers, article)
         rows = build_rows(servers, paths, article, etags, static)
         run_rows(rows, args.rounds, args.duration)
         sizes = page_sizes(servers, paths, article)
         text = report(args, rows, list(servers.values()), sizes, load)
         print(text)
-        (BENCH / "results.md").write_text(text)
-        say(f"written to {BENCH / 'results.md'}")
+        REPORT.write_text(f"{HEAD}\n{text}\n{HAND_WRITTEN}{hand_written()}", encoding="utf-8")
+        say(f"written to {REPORT}")
         return 1 if any(row.failed for row in rows) else 0
-    except BenchError as error:
+    except (BenchError, SiteError) as error:
         say(f"bench failed: {error}")
         return 2
     finally:
         for server in servers.values():
-            server.stop()
+            server.process.stop()
         if args.keep:
             say(f"kept {tmp}")
         else:

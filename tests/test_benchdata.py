@@ -1,11 +1,13 @@
-"""`flask --app asti bench-data`: run for real, then read over HTTP like any news."""
+"""`python -m bench.data`, the benchmark content: run for real, then read over HTTP like any
+news."""
 
 from sqlalchemy import func, select
 
 from asti.extensions import db
 from asti.models import News, NewsTranslation
 from asti.text import make_slug
-from tests.htmlpage import Page
+from bench.data import bench_data
+from tests.fixtures.html import Page
 
 
 def page(client, url) -> Page:
@@ -20,7 +22,7 @@ def card_titles(html: Page) -> list[str]:
 
 
 def bench(runner, count: int) -> str:
-    result = runner.invoke(args=["bench-data", "--news", str(count)])
+    result = runner.invoke(bench_data, ["--news", str(count)])
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -76,3 +78,8 @@ def test_bench_data_twice_adds_fresh_items(app, runner):
     assert len(items) == 24
     titles = [t.title for ts in items.values() for t in ts.values()]
     assert len(set(titles)) == len(titles)
+
+
+def test_not_a_command_of_the_site(runner):
+    """The site's `flask` (and so the installed wheel's) has no benchmark command."""
+    assert "bench-data" not in runner.invoke(args=["--help"]).output

@@ -1,8 +1,9 @@
 """Security audit of the running site: Debian's wapiti and sqlmap against a real gunicorn on
 loopback, serving a database prepared by the real `flask --app asti` commands.
 
-Run with `make audit` (it installs wapiti and sqlmap when missing). Not a pytest module:
-it takes minutes, needs the Debian packages, and writes docs/security-audit.md.
+Run with `make audit` (it installs wapiti and sqlmap when missing), which runs
+`python -m bench.audit`. Not a test: it takes minutes, needs the Debian packages, and writes
+docs/security-audit.md.
 
 1. A temporary instance folder and SQLite database: init-db, seed-demo, create-user (admin).
 2. gunicorn, 2 workers, on a free 127.0.0.1 port; login throttling raised for the run.
@@ -37,8 +38,8 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
-from tests.loopback import HOST, flask_cli, free_port
-from tests.reports import table, version
+from bench.reports import table, version
+from tests.fixtures.server import HOST, Gunicorn, flask_cli, poll, site_env
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "security-audit.md"
@@ -50,7 +51,7 @@ USER_AGENT = "ASTI-security-audit"
 #: Raised for the run only: the scanners send thousands of failed logins from one address,
 #: and the normal limits (5 per account, 20 per address in 15 minutes) would lock them out
 #: of the login form after a few requests, so they would test only the "429" page.
-THROTTLING = {"ASTI_LOGIN_MAX_FAILURES": "100000", "ASTI_LOGIN_MAX_FAILURES_PER_IP": "100000"}
+THROTTLING = {"LOGIN_MAX_FAILURES": "100000", "LOGIN_MAX_FAILURES_PER_IP": "100000"}
 
 WAPITI_MODULES = [
     "sql", "xss", "permanentxss", "csrf", "exec", "file", "redirect", "crlf", "http_headers",
@@ -112,8 +113,6 @@ HSTS_MISSING = "Strict-Transport-Security is not set"
 XSS_PROTECTION_MISSING = "X-XSS-Protection is not set"
 SECURE_FLAG = re.compile(r"Secure flag is not set in the cookie : (\S+)")
 
-STARTUP_SECONDS = 30
-
 
 def log(message: str) -> None:
     print(f"[audit {datetime.now():%H:%M:%S}] {message}", flush=True)
@@ -122,57 +121,34 @@ def log(message: str) -> None:
 # --- the server ------------------------------------------------------------------------
 
 
-@dataclass
-class Server:
-    base: str
-    process: subprocess.Popen
-    access_log: Path
-    error_log: Path
+#: The request that `Site.requests` makes to count the others.
+COUNTING = "/healthz?counting="
+
+
+class Site(Gunicorn):
+    """The site as gunicorn serves it, 2 workers, with an access log of its own (its error
+    output, tracebacks included, goes to gunicorn.log)."""
+
+    def __init__(self, env: dict, tmp: Path):
+        self.access_log = tmp / "access.log"
+        super().__init__(env, tmp / "gunicorn.log", workers=2, args=[
+            "--timeout", "30", "--access-logfile", str(self.access_log),
+            "--access-logformat", '%(s)s %(h)s "%(r)s" %(B)s %(M)sms "%(a)s"',
+        ])  # fmt: skip
 
     def requests(self) -> int:
-        """Requests answered so far: one access-log line each."""
-        time.sleep(0.5)  # a worker writes its line just after the response
-        with self.access_log.open("rb") as lines:
-            return sum(1 for _ in lines)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=15)
-
-
-def start_server(env: dict, tmp: Path) -> Server:
-    port = free_port()
-    base = f"http://{HOST}:{port}"
-    access_log, error_log = tmp / "access.log", tmp / "gunicorn.log"
-    access_log.touch()
-    with error_log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"{HOST}:{port}", "--workers", "2",
-             "--timeout", "30", "--no-control-socket", "--access-logfile", str(access_log),
-             "--access-logformat", '%(s)s %(h)s "%(r)s" %(B)s %(M)sms "%(a)s"',
-             "--error-logfile", "-", "wsgi:app"],
-            cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    server = Server(base, process, access_log, error_log)
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while True:
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {process.returncode}:\n{error_log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return server
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        if time.monotonic() > deadline:
-            server.stop()
-            raise SystemExit(f"no answer from /healthz in {STARTUP_SECONDS} s")
-        time.sleep(0.2)
+        """Requests answered so far: one access-log line each, those of this count left out.
+        A worker writes its line just after the response: once the line of a request made
+        here shows, the lines of the requests answered before it are there too."""
+        mark = f"{COUNTING}{secrets.token_hex(4)}"
+        fetch(self.base + mark)
+        poll(
+            lambda: mark in self.access_log.read_text(errors="replace"),
+            10,
+            f"{mark} in {self.access_log}",
+        )
+        with self.access_log.open(errors="replace") as lines:
+            return sum(COUNTING not in line for line in lines)
 
 
 # --- logging in ------------------------------------------------------------------------
@@ -351,7 +327,7 @@ def tool_env() -> dict:
     return env
 
 
-def wapiti(server: Server, tmp: Path, name: str, cookie: str | None) -> Run:
+def wapiti(server: Site, tmp: Path, name: str, cookie: str | None) -> Run:
     limits = WAPITI_RUNS[name]
     folder = tmp / f"wapiti-{name}"
     folder.mkdir()
@@ -416,7 +392,7 @@ INJECTABLE = [
 HEURISTIC = re.compile(r"heuristic \((?:basic|XSS|FI)\) test shows that (.+ might be .+)")
 
 
-def sqlmap(server: Server, tmp: Path, index: int, spec: SqlmapSpec, session) -> Run:
+def sqlmap(server: Site, tmp: Path, index: int, spec: SqlmapSpec, session) -> Run:
     cookie, token = session
     name, budget = spec.name, spec.budget
     folder = tmp / f"sqlmap-{index}"
@@ -782,7 +758,7 @@ def classify(runs: list[Run], checks: dict[str, Check]):
 ACCESS_LINE = re.compile(r'^(\d{3}) \S+ "(\S+) (\S+)')
 
 
-def server_errors(server: Server) -> list[Finding]:
+def server_errors(server: Site) -> list[Finding]:
     """Every 500 of the access log, and every traceback of gunicorn's error output (one per
     failed request: chained exceptions count once)."""
     findings = []
@@ -792,7 +768,7 @@ def server_errors(server: Server) -> list[Finding]:
             method, path = (match.group(2), match.group(3)) if match else ("", line)
             key = f"{method} {path.split('?')[0]}"
             findings.append(Finding("access log", "HTTP 500", key, line[:400]))
-    for event in tracebacks(server.error_log.read_text(errors="replace")):
+    for event in tracebacks(server.log_text()):
         key = f"{event['where']}: {event['error'][:160]}"
         detail = f"{event['where']}: {event['error']} (at {event['frame']})"
         findings.append(Finding("gunicorn error output", "traceback", key, detail))
@@ -839,7 +815,7 @@ def write_report(r: dict) -> None:
     out = [
         "# Security audit",
         "",
-        "Written by `make audit` (`tests/security_audit.py`): Debian's wapiti and sqlmap "
+        "Written by `make audit` (`bench/audit.py`): Debian's wapiti and sqlmap "
         "against the site as gunicorn serves it, on loopback only. Run it again rather than "
         "editing this file.",
         "",
@@ -1073,19 +1049,12 @@ def main() -> int:
     started = time.monotonic()
     tmp = Path(tempfile.mkdtemp(prefix="asti-audit-"))
     log(f"working folder {tmp}")
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("ASTI_", "FLASK_"))},
-        "ASTI_SECRET_KEY": secrets.token_hex(32),
-        "ASTI_DATABASE_URL": f"sqlite:///{tmp / 'asti.db'}",
-        "ASTI_INSTANCE_PATH": str(tmp / "instance"),
-        "ASTI_PROXY_FIX": "1",
-        **THROTTLING,
-    }
+    env = site_env(tmp / "instance", f"sqlite:///{tmp / 'asti.db'}", PROXY_FIX="1", **THROTTLING)
     log(flask_cli(env, "init-db").splitlines()[0])
     log(flask_cli(env, "seed-demo"))
     log(flask_cli(env, "create-user", EMAIL, "--role", "admin",
                   stdin=f"{PASSWORD}\n{PASSWORD}\n").splitlines()[-1])  # fmt: skip
-    server = start_server(env, tmp)
+    server = Site(env, tmp).start()
     log(f"gunicorn on {server.base}, login throttling raised for the run")
     runs: list[Run] = []
     try:

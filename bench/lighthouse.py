@@ -2,8 +2,8 @@
 practices and SEO of the home page, the news list and an article, in Tajik and in English.
 
 Run with `make lighthouse` (it installs Lighthouse from npm into .venv/node/lighthouse/ and
-Debian's Chromium when missing). Not a pytest module: it takes a few minutes, needs the npm
-package and the browser, and writes docs/lighthouse.md.
+Debian's Chromium when missing), which runs `python -m bench.lighthouse`. Not a test: it
+takes a few minutes, needs the npm package and the browser, and writes docs/lighthouse.md.
 
 1. A temporary instance folder and SQLite database, made by the real `flask --app asti`
    commands: init-db, seed-demo. The demo has no picture, so the newest news item translated
@@ -24,7 +24,6 @@ import json
 import os
 import platform
 import re
-import secrets
 import shutil
 import signal
 import subprocess
@@ -37,8 +36,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.loopback import flask_cli, start_gunicorn, stop
-from tests.reports import table, version
+from bench.reports import table, version
+from tests.fixtures.server import Gunicorn, flask_cli, site_env
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "lighthouse.md"
@@ -395,7 +394,7 @@ def write_report(r: dict) -> None:
     out = [
         "# Lighthouse",
         "",
-        "Written by `make lighthouse` (`tests/lighthouse_report.py`): Lighthouse against the "
+        "Written by `make lighthouse` (`bench/lighthouse.py`): Lighthouse against the "
         "site as gunicorn serves it, on loopback only, as a phone sees it. The goal is 100 in "
         f"each category, and the run fails below {MIN_SCORE}. Run it again rather than "
         "editing this file.",
@@ -542,7 +541,7 @@ def write_report(r: dict) -> None:
         "",
         "To measure again: `make lighthouse` (installs lighthouse@13.5.0 from npm into "
         "`.venv/node/lighthouse/`, and Debian's Chromium when missing), or "
-        "`.venv/bin/python tests/lighthouse_report.py --runs 1` for a quicker look; "
+        "`.venv/bin/python -m bench.lighthouse --runs 1` for a quicker look; "
         "`--keep` keeps the JSON reports (open them in Lighthouse's viewer).",
         "",
     ]
@@ -603,12 +602,7 @@ def main() -> int:
     load_before = os.getloadavg()[0]
     tmp = Path(tempfile.mkdtemp(prefix="asti-lighthouse-"))
     log(f"working folder {tmp}")
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("ASTI_", "FLASK_"))},
-        "ASTI_SECRET_KEY": secrets.token_hex(32),
-        "ASTI_DATABASE_URL": f"sqlite:///{tmp / 'asti.db'}",
-        "ASTI_INSTANCE_PATH": str(tmp / "instance"),
-    }
+    env = site_env(tmp / "instance", f"sqlite:///{tmp / 'asti.db'}")
     log(flask_cli(env, "init-db").splitlines()[0])
     log(flask_cli(env, "seed-demo"))
     slugs = add_image(env)
@@ -624,7 +618,8 @@ def main() -> int:
     ]
     errors: list[str] = []
     retried: list[str] = []  # runs that failed, then worked when run again
-    base, server = start_gunicorn(env, tmp / "gunicorn.log")
+    server = Gunicorn(env, tmp / "gunicorn.log").start()
+    base = server.base
     log(f"gunicorn on {base}")
     try:
         for page in pages:
@@ -636,7 +631,7 @@ def main() -> int:
             for page in pages:
                 measure(page, base, tmp / f"{page.kind}-{page.lang}-{run}", run, errors, retried)
     finally:
-        stop(server)
+        server.stop()
     versions = {
         "chromium": version([str(CHROMIUM), "--version"], r"Chromium [\d.]+"),
         "node": version(["node", "--version"], r"v[\d.]+"),

@@ -1,5 +1,9 @@
 """Benchmark content: many news items, made only from the demo's own texts (asti/demo.py),
-so that lists, search and caches can be measured at a realistic size.
+so that lists, search and caches can be measured at a realistic size. A tool of the
+checkout, not a command of the site (the wheel's `flask` has none such): it works on the
+database the ASTI_* settings name, as `flask --app asti` would.
+
+    .venv/bin/python -m bench.data --news 10000
 
 Item k repeats demo news item k % len(NEWS) under its title plus a serial number ("№ 1234",
 "No. 1234"), with its paragraphs rotated for variety; a fixed pattern leaves out one or
@@ -14,14 +18,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import click
-from flask.cli import with_appcontext
-from sqlalchemy import func, insert, select, text
+from flask.cli import ScriptInfo, with_appcontext
+from sqlalchemy import func, insert, select
 
-from . import demo, pagecache
-from .extensions import db
-from .models import News, NewsTranslation, Program, Region, news_region, utcnow
-from .search import index
-from .text import SLUG_MAX, make_slug, render_markdown
+from asti import create_app, demo, pagecache
+from asti.config import LANGUAGES
+from asti.extensions import db
+from asti.models import PUBLISHED, News, NewsTranslation, Program, Region, news_region, utcnow
+from asti.search import index
+from asti.text import first_free, make_slug, numbered, render_markdown
 
 #: The languages of item k, by (k // len(NEWS)) % 6, the first being the original one;
 #: those the demo item lacks are skipped. Half the patterns have all three languages.
@@ -101,38 +106,13 @@ def demo_links() -> list[tuple[int | None, list[int]]]:
     ]
 
 
-def claim(taken: set, lang: str, slug: str) -> str:
-    """``slug``, or with -2, -3 ... when taken in that language (as models.unique_slug)."""
-    base, n = slug, 1
-    while (lang, slug) in taken:
-        n += 1
-        slug = f"{base[: SLUG_MAX - len(str(n)) - 1].rstrip('-')}-{n}"
-    taken.add((lang, slug))
-    return slug
-
-
-def insert_index(rows: list[dict]) -> None:
-    """Add search index rows, converted as ``index.write`` does for SQLite's FTS5."""
-    connection = db.session.connection()
-    if connection.dialect.name == "sqlite":
-        for row in rows:
-            row["published_at"] = row["published_at"].strftime("%Y-%m-%d %H:%M:%S")
-            row["deleted"] = int(row["deleted"])
-    connection.execute(
-        text(
-            f"INSERT INTO {index.table_name(connection)} (kind, item_id, lang, title, body, "
-            "status, published_at, deleted) VALUES (:kind, :item_id, :lang, :title, :body, "
-            ":status, :published_at, :deleted)"
-        ),
-        rows,
-    )
-
-
 def generate(count: int, progress=None) -> int:
     """Add ``count`` published news items; return how many translations they have.
     ``progress(done)`` is called after each committed batch."""
     links = demo_links()
-    taken = set(db.session.execute(select(NewsTranslation.lang, NewsTranslation.slug)))
+    taken = {lang: set() for lang in LANGUAGES}  # slugs are unique per language
+    for lang, slug in db.session.execute(select(NewsTranslation.lang, NewsTranslation.slug)):
+        taken[lang].add(slug)
     first = (db.session.scalar(select(func.max(News.id))) or 0) + 1
     now = utcnow()
     step = min(STEP, SPAN / count)
@@ -143,7 +123,7 @@ def generate(count: int, progress=None) -> int:
         plans = [(k, *plan(k)) for k in range(start, min(start + BATCH, count))]
         news_rows = [
             {
-                "status": "published",
+                "status": PUBLISHED,
                 "published_at": now - step * (k + 1),
                 "created_at": now,
                 "updated_at": now,
@@ -163,14 +143,14 @@ def generate(count: int, progress=None) -> int:
             for lang in langs:
                 t = prepared(seed, lang, turn % len(paragraphs(seed, lang)))
                 title = f"{t.title} — {SERIAL[lang].format(serial)}"
-                tail = f"-{serial}"
-                slug = f"{t.slug_head[: SLUG_MAX - len(tail)].rstrip('-')}{tail}"
+                slug = first_free(numbered(t.slug_head, serial), taken[lang].__contains__)
+                taken[lang].add(slug)
                 text_rows.append(
                     {
                         "news_id": news_id,
                         "lang": lang,
                         "title": title,
-                        "slug": claim(taken, lang, slug),
+                        "slug": slug,
                         "summary": t.summary,
                         "body": t.body,
                         "body_html": t.body_html,
@@ -185,7 +165,7 @@ def generate(count: int, progress=None) -> int:
                         "lang": lang,
                         "title": index.fold(title),
                         "body": t.search_body,
-                        "status": "published",
+                        "status": PUBLISHED,
                         "published_at": row["published_at"],
                         "deleted": False,
                     }
@@ -193,7 +173,7 @@ def generate(count: int, progress=None) -> int:
         db.session.execute(insert(NewsTranslation.__table__), text_rows)
         if region_rows:
             db.session.execute(insert(news_region), region_rows)
-        insert_index(index_rows)
+        index.insert(db.session.connection(), index_rows)
         db.session.commit()
         translations += len(text_rows)
         if progress is not None:
@@ -234,3 +214,7 @@ def bench_data(count):
     click.echo(
         f"Benchmark data: {count:,} news items ({translations:,} translations) in {elapsed:.1f} s."
     )
+
+
+if __name__ == "__main__":
+    bench_data(obj=ScriptInfo(create_app=create_app))

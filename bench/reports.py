@@ -1,5 +1,5 @@
-"""What the report scripts (make audit, make lighthouse) share: the versions of the tools
-they ran, and Markdown tables."""
+"""What the reports of bench/ (make audit, make lighthouse, make bench) share: the versions
+of the tools they ran, and Markdown tables."""
 
 import re
 import subprocess
