@@ -135,6 +135,7 @@ def write() -> None:
         with site.app_context():
             upgrade()
             demo.load()
+            db.session.commit()
             generate(site.config["OTHER_NEWS"] + 1)
             slug = db.session.scalar(
                 select(NewsTranslation.slug)
@@ -143,7 +144,6 @@ def write() -> None:
                 .order_by(News.published_at.desc())
                 .limit(1)
             )
-            db.engine.dispose()
         data = snapshot(site, f"/en/news/{slug}/")
     DATA.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
@@ -169,8 +169,9 @@ def fingerprints(folder: Path) -> dict[str, str]:
     for path in sorted(folder.rglob("*")):
         if path.is_file() and path.suffix not in {".gz", ".br"}:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
-            stem, dot, suffix = path.relative_to(folder).as_posix().rpartition(".")
-            names[f"{stem}.{suffix}"] = f"{stem}.{digest}.{suffix}"
+            name = path.relative_to(folder).as_posix()
+            stem, dot, suffix = name.rpartition(".")
+            names[name] = f"{stem}.{digest}.{suffix}" if dot else f"{name}.{digest}"
     return names
 
 
@@ -185,7 +186,7 @@ def create_app(data: dict) -> Flask:
     app.config["DEFAULT_LANGUAGE"] = data["default_language"]
     zone = ZoneInfo(data["timezone"])
     lang, shown = data["lang"], data["shown"]
-    meta = json.dumps(data["meta"], default=datetime.isoformat)
+    meta = json.dumps(data["meta"])
 
     @functools.cache
     def meta_at(root: str) -> dict:
