@@ -6,16 +6,11 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import assets, cli, editor, i18n, pagecache, security
+from . import assets, cli, database, editor, feeds, i18n, layout, pagecache, search, security
 from .config import PROJECT_ROOT, Defaults
-from .extensions import SessionInterface, babel, db, migrate
-from .feeds import bp as feeds_bp
-from .news import bp as news_bp
-from .pages import bp as pages_bp
+from .extensions import SessionInterface, babel
+from .kinds import kinds
 from .pages import page_not_found, server_error, too_large
-from .programs import bp as programs_bp
-from .regions import bp as regions_bp
-from .search import bp as search_bp
 
 MISSING_SECRET = (
     "ASTI refuses to start without a secret key: set the environment variable "
@@ -24,8 +19,16 @@ MISSING_SECRET = (
 )
 
 
+def proxy_fix(app, inner):
+    """Behind nginx: the client's address, scheme and host as nginx saw them (one proxy)."""
+    if app.config["PROXY_FIX"]:
+        return ProxyFix(inner, x_for=1, x_proto=1, x_host=1)
+    return inner
+
+
 def create_app(test_config: dict | None = None) -> Flask:
-    """Build the application: configuration layers, extensions, blueprints, commands."""
+    """Build the application: configuration layers, extensions, blueprints, commands, and
+    the WSGI stack in front of it."""
     app = Flask(
         __name__,
         # Flask's default: instance/ beside a checkout, <prefix>/var/asti-instance when
@@ -45,33 +48,30 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = str(app.config["SECRET_KEY"])  # env values may parse as JSON
     elif not (app.debug or app.testing):
         raise RuntimeError(MISSING_SECRET)  # an empty value (a template not filled in) too
-
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    app.config["SQLALCHEMY_DATABASE_URI"] = (
-        app.config["DATABASE_URL"] or f"sqlite:///{Path(app.instance_path) / 'asti.db'}"
-    )
 
-    db.init_app(app)
-    migrate.init_app(
-        app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
-    )
+    database.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     i18n.init_app(app)  # before the blueprints: their rules use the `lang` converter
-
+    layout.init_app(app)
     app.session_interface = SessionInterface()
-    pagecache.init_app(app)  # inside WhiteNoise: static files never reach it
     assets.init_app(app)
-    if app.config["PROXY_FIX"]:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    pagecache.init_app(app)
     security.init_app(app)
 
-    editor.init_app(app)
-    for bp in (pages_bp, news_bp, programs_bp, regions_bp, feeds_bp, search_bp, editor.bp):
+    # The public pages of every kind of content (asti/kinds.py), then the others.
+    for bp in dict.fromkeys(kind.blueprint for kind in kinds):
         app.register_blueprint(bp)
+    app.register_blueprint(feeds.bp)
+    search.init_app(app)
+    editor.init_app(app)
     app.register_error_handler(404, page_not_found)
     app.register_error_handler(413, too_large)
     app.register_error_handler(500, server_error)
-
     cli.init_app(app)
+
+    # The WSGI stack, in the order a request passes through it; Flask comes last.
+    for layer in reversed([proxy_fix, assets.layer, pagecache.layer]):
+        app.wsgi_app = layer(app, app.wsgi_app)
     return app

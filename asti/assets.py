@@ -40,13 +40,19 @@ class StaticFiles(WhiteNoise):
 
 
 def init_app(app) -> None:
-    """Serve static files through WhiteNoise and make ``url_for('static')`` use hashed names
-    (not in debug mode, where a changed file must show at once)."""
-    folder = Path(app.static_folder)
-    names = {} if app.debug else fingerprints(folder)
-    app.wsgi_app = StaticFiles(app.wsgi_app, folder, app.static_url_path.strip("/"), names)
+    """Make ``url_for('static')`` use hashed names (not in debug mode, where a changed file
+    must show at once)."""
+    names = {} if app.debug else fingerprints(Path(app.static_folder))
+    app.extensions["asti.static_names"] = names
 
     @app.url_defaults
     def hashed_static(endpoint, values):
         if endpoint == "static" and "filename" in values:
             values["filename"] = names.get(values["filename"], values["filename"])
+
+
+def layer(app, inner):
+    """Static files, served by WhiteNoise around ``inner``: they never reach the layers below."""
+    folder = Path(app.static_folder)
+    names = app.extensions["asti.static_names"]
+    return StaticFiles(inner, folder, app.static_url_path.strip("/"), names)

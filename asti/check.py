@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from . import create_app
 from .config import LANGUAGES
 from .extensions import db
-from .models import CONTENT
+from .registry import kinds
 from .search import index
 
 MIN_SECRET = 32
@@ -104,7 +104,7 @@ def search_index() -> Result:
     table = "search_fts" if db.engine.dialect.name == "sqlite" else "search_entry"
     if not inspect(db.engine).has_table(table):
         return False, f"no search index (table {table}): run {INIT_DB}"
-    content = any(db.session.scalar(select(m.id).limit(1)) for m in CONTENT.values())
+    content = any(db.session.scalar(select(m.id).limit(1)) for m in kinds.models())
     if content and not index.find_any(db.session):
         return False, "the search index is empty but the site has content: run search-rebuild"
     return True, "search index present"

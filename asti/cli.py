@@ -15,10 +15,8 @@ from sqlalchemy import select
 from . import backup, demo
 from .config import LANGUAGES, PROJECT_ROOT
 from .extensions import db
-from .models import ROLES, LegacyRedirect, News, User, legacy_paths
+from .models import MIN_PASSWORD, ROLES, LegacyRedirect, News, User, email_address, legacy_paths
 from .search import index
-
-MIN_PASSWORD = 10
 
 
 @click.command("init-db")
@@ -128,13 +126,14 @@ def read_new_password() -> str:
 
 @click.command("create-user")
 @click.argument("email")
-@click.option("--role", type=click.Choice(ROLES), default="editor", show_default=True)
+@click.option("--role", type=click.Choice(list(ROLES)), default="editor", show_default=True)
 @with_appcontext
 def create_user(email, role):
     """Create a staff account that can log in to the editor."""
-    email = email.strip().lower()
-    if "@" not in email.strip("@"):
-        raise click.ClickException(f"{email!r} is not an email address.")
+    address = email_address(email)
+    if address is None:
+        raise click.ClickException(f"{email.strip()!r} is not an email address.")
+    email = address
     if db.session.scalar(select(User).where(User.email == email)):
         raise click.ClickException(f"A user {email} exists already.")
     password = read_new_password()

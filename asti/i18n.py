@@ -15,6 +15,7 @@ from werkzeug.routing import BaseConverter
 from .config import LANGUAGES
 from .extensions import db
 from .models import SlugRedirect
+from .registry import kinds
 
 #: Each language named in itself, as a switcher shows it.
 ENDONYMS = {"tg": "Тоҷикӣ", "ru": "Русский", "en": "English"}
@@ -97,14 +98,18 @@ class Localized:
 
     @property
     def url(self) -> str:
-        return url_for(self.item.endpoint, lang=self.lang, **self.item.url_values(self.t))
+        return url_for(self.endpoint, lang=self.lang, **self.item.url_values(self.t))
 
     @property
     def canonical_url(self) -> str:
         """A fallback page is a copy of the original: search engines should index that."""
         return url_for(
-            self.item.endpoint, lang=self.t.lang, **self.item.url_values(self.t), _external=True
+            self.endpoint, lang=self.t.lang, **self.item.url_values(self.t), _external=True
         )
+
+    @property
+    def endpoint(self) -> str:
+        return kinds.of(self.item).endpoint
 
 
 def localize(item, lang: str | None = None) -> Localized | None:
@@ -154,7 +159,7 @@ def show_item_or_404(model, slug: str) -> Localized:
     items = db.session.scalars(by_slug(model), {"slug": slug}).unique().all()
     if not items:
         moved = db.session.scalar(
-            select(SlugRedirect).filter_by(kind=model.section, slug=slug).limit(1)
+            select(SlugRedirect).filter_by(kind=kinds.of(model).key, slug=slug).limit(1)
         )
         item = moved and db.session.scalar(
             select(model).where(model.id == moved.item_id, model.visible())
@@ -189,6 +194,20 @@ def _date(value, fmt: str, locale: str) -> str:
     return format_date(value, fmt)  # in `locale`, the current one (part of the key)
 
 
+def remember_language(response, lang: str) -> None:
+    """Set the reader's (or the editor's) language cookie, unless it says so already."""
+    name = current_app.config["LANGUAGE_COOKIE"]
+    if request.cookies.get(name) != lang:
+        response.set_cookie(
+            name,
+            lang,
+            max_age=current_app.config["LANGUAGE_COOKIE_MAX_AGE"],
+            samesite="Lax",
+            httponly=True,
+            secure=request.is_secure,
+        )
+
+
 def init_app(app) -> None:
     """Register the ``lang`` converter and the hooks that carry the language through URLs."""
     app.url_map.converters["lang"] = LangConverter
@@ -212,18 +231,10 @@ def init_app(app) -> None:
     def remember_lang(response):
         if "lang" in g:
             response.headers.setdefault("Content-Language", g.lang)
-        # Reading a page in a language is choosing it: `/` will lead back there.
-        name = app.config["LANGUAGE_COOKIE"]
-        # An editor's preview in another language is not a choice of language.
-        if "lang" in g and not g.get("preview") and request.cookies.get(name) != g.lang:
-            response.set_cookie(
-                name,
-                g.lang,
-                max_age=app.config["LANGUAGE_COOKIE_MAX_AGE"],
-                samesite="Lax",
-                httponly=True,
-                secure=request.is_secure,
-            )
+            # Reading a page in a language is choosing it: `/` will lead back there. An
+            # editor's preview in another language is not a choice of language.
+            if not g.get("preview"):
+                remember_language(response, g.lang)
         return response
 
     # Babel's date formatting is the dearest call in a page: each date once per language.

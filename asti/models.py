@@ -4,8 +4,10 @@ per language (tg, ru, en). Which translation a reader sees is decided in ``asti.
 import re
 from collections import defaultdict
 from datetime import UTC, date, datetime
+from typing import Any
 from urllib.parse import unquote
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Column,
@@ -43,8 +45,15 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-class TranslationMixin:
-    """The text of an item in one language."""
+class Translation:
+    """The text of an item in one language: one table per kind of content, declared as
+    ``class NewsTranslation(Translation, db.Model)`` right after ``News``. Its link to the
+    item (``parent``, column ``news_id``), and the rules "one text per item and language"
+    and "a slug once per language", follow from that name; a subclass adds the kind's own
+    text fields (a program's donor, say)."""
+
+    #: Extra indexes of the table, beside the two unique constraints.
+    indexes: tuple = ()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lang: Mapped[str] = mapped_column(String(2))
@@ -60,6 +69,39 @@ class TranslationMixin:
     #: original language's.
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
+    @classmethod
+    def _item_table(cls) -> str:
+        """The item's table: ``news`` for ``news_translation`` (Flask-SQLAlchemy names the
+        tables after the classes)."""
+        return cls.__tablename__.removesuffix("_translation")
+
+    @declared_attr
+    def parent_id(cls) -> Mapped[int]:
+        table = cls._item_table()
+        return mapped_column(f"{table}_id", ForeignKey(f"{table}.id", ondelete="CASCADE"))
+
+    @declared_attr
+    def parent(cls) -> Mapped[Any]:
+        return relationship(cls.__name__.removesuffix("Translation"), back_populates="translations")
+
+    @declared_attr.directive
+    def __table_args__(cls):
+        return (
+            UniqueConstraint(f"{cls._item_table()}_id", "lang"),
+            UniqueConstraint("lang", "slug"),
+            *cls.indexes,
+        )
+
+    @classmethod
+    def text_fields(cls) -> list[str]:
+        """What staff write, per language: every text column but the language and what is
+        derived (``*_html``)."""
+        return [
+            c.key
+            for c in cls.__table__.columns
+            if isinstance(c.type, String) and c.key != "lang" and not c.key.endswith("_html")
+        ]
+
     @validates("body")
     def _render(self, key, value):
         setattr(self, f"{key}_html", render_markdown(value))
@@ -72,16 +114,39 @@ class TranslationMixin:
 #: An item's ``status``: only a published one is ever public (and then from its
 #: ``published_at``); a draft is seen by staff only.
 DRAFT, PUBLISHED = "draft", "published"
+STATUSES = {DRAFT: _l("Draft"), PUBLISHED: _l("Published")}
 
 
-def link_fields(translation_class):
-    """What a link to an item needs of its texts (loader options for pages that link)."""
-    return (translation_class.lang, translation_class.title, translation_class.slug)
+def with_links(relationship):
+    """Loader option for a page that links to the items of ``relationship``: they come with
+    what a link needs of their texts (language, title, slug), in one more query."""
+    linked = relationship.property.mapper.class_
+    texts = linked.translation_class
+    return (
+        selectinload(relationship)
+        .joinedload(linked.translations)
+        .load_only(texts.lang, texts.title, texts.slug)
+    )
+
+
+class TextModel:
+    """``Model.translation_class``: the model of the item's texts, found through the
+    ``translations`` relationship (so it is declared once, by its name)."""
+
+    def __get__(self, item, model):
+        return model.translations.property.mapper.class_
 
 
 class Publishable:
-    """Language-independent state shared by all content types: publishing, trash, image,
-    and the version that guards against two people overwriting each other."""
+    """What every kind of content shares: publishing, trash, image, the version that
+    guards against two people overwriting each other, and texts per language.
+
+    A content model is ``class News(Publishable, db.Model)`` followed by its
+    ``NewsTranslation(Translation, db.Model)``; it may override ``url_values`` (what its
+    public URL needs besides the language) and ``page_options`` (what its public page
+    loads besides the texts). Its key, form, public page and labels are declared in
+    ``asti/kinds.py``.
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     status: Mapped[str] = mapped_column(String(16), default=PUBLISHED)
@@ -96,6 +161,8 @@ class Publishable:
     version: Mapped[int] = mapped_column(default=1)
     image_id: Mapped[int | None] = mapped_column(ForeignKey("image.id", ondelete="SET NULL"))
 
+    translation_class = TextModel()
+
     @declared_attr.directive
     def __mapper_args__(cls):
         return {"version_id_col": cls.version}
@@ -103,6 +170,17 @@ class Publishable:
     @declared_attr
     def image(cls) -> Mapped["Image | None"]:
         return relationship("Image")
+
+    @declared_attr
+    def translations(cls) -> Mapped[dict[str, Any]]:
+        """The texts by language (``<Model>Translation`` rows), loaded with the item."""
+        return relationship(
+            f"{cls.__name__}Translation",
+            collection_class=attribute_keyed_dict("lang"),
+            back_populates="parent",
+            cascade="all, delete-orphan",
+            lazy="selectin",
+        )
 
     @classmethod
     def visible(cls):
@@ -112,9 +190,19 @@ class Publishable:
         return and_(cls.status == PUBLISHED, cls.published_at <= now, cls.deleted_at.is_(None))
 
     @classmethod
+    def scheduled(cls, now: datetime):
+        """SQL condition: published, but to appear after ``now``."""
+        return and_(cls.status == PUBLISHED, cls.published_at > now, cls.deleted_at.is_(None))
+
+    @classmethod
     def page_options(cls):
         """Loader options for what the item's public page shows besides its text."""
         return (joinedload(cls.image),)
+
+    @property
+    def is_scheduled(self) -> bool:
+        """Published, at a time still to come."""
+        return self.status == PUBLISHED and self.published_at > utcnow()
 
     @property
     def source(self):
@@ -178,36 +266,15 @@ program_region = Table(
 )
 
 
-class NewsTranslation(TranslationMixin, db.Model):
-    __tablename__ = "news_translation"
-    # A detail URL's slug is looked up in every language at once: (lang, slug) cannot serve.
-    __table_args__ = (
-        UniqueConstraint("news_id", "lang"),
-        UniqueConstraint("lang", "slug"),
-        Index("ix_news_translation_slug", "slug"),
-    )
-    news_id: Mapped[int] = mapped_column(ForeignKey("news.id", ondelete="CASCADE"))
-    parent: Mapped["News"] = relationship(back_populates="translations")
-
-
 class News(Publishable, db.Model):
     # The lists read news in this order, among the visible: the index answers them (and
     # skips a deep page's offset) without reading the table.
     __table_args__ = (Index("ix_news_listing", "status", "deleted_at", "published_at", "id"),)
-    translation_class = NewsTranslation
-    section = "news"  # its name in editor URLs, revisions and the audit log
-    endpoint = "news.detail"
     program_id: Mapped[int | None] = mapped_column(
         ForeignKey("program.id", ondelete="SET NULL"), index=True
     )
     program: Mapped["Program | None"] = relationship(back_populates="news")
     regions: Mapped[list["Region"]] = relationship(secondary=news_region, back_populates="news")
-    translations: Mapped[dict[str, NewsTranslation]] = relationship(
-        collection_class=attribute_keyed_dict("lang"),
-        back_populates="parent",
-        cascade="all, delete-orphan",
-        lazy="selectin",
-    )
 
     @classmethod
     def newest_first(cls, text: bool = False):
@@ -224,38 +291,15 @@ class News(Publishable, db.Model):
 
     @classmethod
     def page_options(cls):
-        return (
-            selectinload(cls.program)
-            .joinedload(Program.translations)
-            .load_only(*link_fields(ProgramTranslation)),
-            selectinload(cls.regions)
-            .joinedload(Region.translations)
-            .load_only(*link_fields(RegionTranslation)),
-            joinedload(cls.image),
-        )
+        return with_links(cls.program), with_links(cls.regions), joinedload(cls.image)
 
 
-class ProgramTranslation(TranslationMixin, db.Model):
-    __tablename__ = "program_translation"
-    __table_args__ = (UniqueConstraint("program_id", "lang"), UniqueConstraint("lang", "slug"))
-    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
-    donor: Mapped[str] = mapped_column(String(300), default="")
-    partners: Mapped[str] = mapped_column(String(500), default="")
-    goals: Mapped[str] = mapped_column(Text, default="")
-    goals_html: Mapped[str] = mapped_column(Text, default="")
-    results: Mapped[str] = mapped_column(Text, default="")
-    results_html: Mapped[str] = mapped_column(Text, default="")
-    parent: Mapped["Program"] = relationship(back_populates="translations")
-
-    @validates("goals", "results")
-    def _render_more(self, key, value):
-        return self._render(key, value)
+class NewsTranslation(Translation, db.Model):
+    # A detail URL's slug is looked up in every language at once: (lang, slug) cannot serve.
+    indexes = (Index("ix_news_translation_slug", "slug"),)
 
 
 class Program(Publishable, db.Model):
-    translation_class = ProgramTranslation
-    section = "programs"
-    endpoint = "programs.detail"
     #: Current or past; stated by staff, because many programs have no known end date.
     is_current: Mapped[bool] = mapped_column(default=True)
     start_date: Mapped[date | None]
@@ -267,37 +311,37 @@ class Program(Publishable, db.Model):
 
     @classmethod
     def page_options(cls):
-        return (
-            selectinload(cls.regions)
-            .joinedload(Region.translations)
-            .load_only(*link_fields(RegionTranslation)),
-            joinedload(cls.image),
-        )
-
-    translations: Mapped[dict[str, ProgramTranslation]] = relationship(
-        collection_class=attribute_keyed_dict("lang"),
-        back_populates="parent",
-        cascade="all, delete-orphan",
-        lazy="selectin",
-    )
+        return with_links(cls.regions), joinedload(cls.image)
 
 
-class RegionTranslation(TranslationMixin, db.Model):
-    __tablename__ = "region_translation"
-    __table_args__ = (UniqueConstraint("region_id", "lang"), UniqueConstraint("lang", "slug"))
-    region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"))
-    parent: Mapped["Region"] = relationship(back_populates="translations")
+class ProgramTranslation(Translation, db.Model):
+    donor: Mapped[str] = mapped_column(String(300), default="")
+    partners: Mapped[str] = mapped_column(String(500), default="")
+    goals: Mapped[str] = mapped_column(Text, default="")
+    goals_html: Mapped[str] = mapped_column(Text, default="")
+    results: Mapped[str] = mapped_column(Text, default="")
+    results_html: Mapped[str] = mapped_column(Text, default="")
+
+    @validates("goals", "results")
+    def _render_more(self, key, value):
+        return self._render(key, value)
 
 
-REGION_KINDS = ("oblast", "district", "city", "jamoat", "community")
+#: What a region is, by its ``kind``.
+REGION_KINDS = {
+    "oblast": _l("Region (oblast)"),
+    "district": _l("District"),
+    "city": _l("Town"),
+    "jamoat": _l("Jamoat"),
+    "community": _l("Cross-border communities"),
+}
+#: Countries of the places, by ISO 3166 code.
+COUNTRIES = {"TJ": _l("Tajikistan"), "KG": _l("Kyrgyz Republic")}
 
 
 class Region(Publishable, db.Model):
     """A place of activity: oblast, then district or city, then jamoat; or a community."""
 
-    translation_class = RegionTranslation
-    section = "regions"
-    endpoint = "regions.detail"
     kind: Mapped[str] = mapped_column(String(16))
     #: ISO 3166 country code: the cross-border communities are in Kyrgyzstan (KG).
     country: Mapped[str] = mapped_column(String(2), default="TJ")
@@ -319,12 +363,6 @@ class Region(Publishable, db.Model):
         secondary=program_region, back_populates="regions"
     )
     news: Mapped[list[News]] = relationship(secondary=news_region, back_populates="regions")
-    translations: Mapped[dict[str, RegionTranslation]] = relationship(
-        collection_class=attribute_keyed_dict("lang"),
-        back_populates="parent",
-        cascade="all, delete-orphan",
-        lazy="selectin",
-    )
 
     @staticmethod
     def tree(regions: list["Region"]) -> list[tuple["Region", list]]:
@@ -349,33 +387,21 @@ class Region(Publishable, db.Model):
         return chain
 
 
-class PageTranslation(TranslationMixin, db.Model):
-    __tablename__ = "page_translation"
-    __table_args__ = (UniqueConstraint("page_id", "lang"), UniqueConstraint("lang", "slug"))
-    page_id: Mapped[int] = mapped_column(ForeignKey("page.id", ondelete="CASCADE"))
-    parent: Mapped["Page"] = relationship(back_populates="translations")
+class RegionTranslation(Translation, db.Model):
+    pass
 
 
 class Page(Publishable, db.Model):
     """A standing page such as "about" or "contacts", found by its key."""
 
-    translation_class = PageTranslation
-    section = "pages"
-    endpoint = "pages.page"
     key: Mapped[str] = mapped_column(String(40), unique=True)
-    translations: Mapped[dict[str, PageTranslation]] = relationship(
-        collection_class=attribute_keyed_dict("lang"),
-        back_populates="parent",
-        cascade="all, delete-orphan",
-        lazy="selectin",
-    )
 
     def url_values(self, t) -> dict:
         return {"key": self.key}
 
 
-#: Content types by the name used in editor URLs.
-CONTENT = {model.section: model for model in (News, Program, Region, Page)}
+class PageTranslation(Translation, db.Model):
+    pass
 
 
 class Image(db.Model):
@@ -494,7 +520,16 @@ class LoginAttempt(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-ROLES = ("admin", "editor")
+#: What a staff account may do: administrators also manage accounts and read the audit log.
+ROLES = {"admin": _l("Administrator"), "editor": _l("Editor")}
+MIN_PASSWORD = 10
+
+
+def email_address(value: str) -> str | None:
+    """An account's email as stored (trimmed, lower case), or None if it cannot be one."""
+    # Lowercasing may lengthen a string ("İ" becomes two characters): check afterwards.
+    email = (value or "").strip().lower()
+    return email if "@" in email.strip("@") and len(email) <= 254 else None
 
 
 class User(db.Model):

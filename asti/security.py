@@ -1,11 +1,6 @@
-"""Response headers that tell browsers what this site may do, and SQLite settings that
-let several gunicorn workers write without "database is locked"."""
+"""Response headers that tell browsers what this site may do."""
 
-import sqlite3
-
-from flask import has_request_context, request
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from flask import request
 
 #: No inline scripts or styles and no other hosts: the site needs none. JSON-LD blocks
 #: are data, not scripts, and are not affected.
@@ -30,9 +25,6 @@ HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 HSTS = "max-age=31536000; includeSubDomains"
-#: How long a writer waits for another worker's write to finish before giving up.
-SQLITE_BUSY_MS = 15_000
-READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 def init_app(app) -> None:
@@ -44,31 +36,3 @@ def init_app(app) -> None:
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_connect(dbapi_connection, connection_record):
-    if not isinstance(dbapi_connection, sqlite3.Connection):
-        return
-    # Transactions are begun below, by SQLAlchemy's "begin" event, not by the driver.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    # WAL: readers never wait for the writer; a busy timeout: writers queue instead of
-    # failing; foreign keys: SQLite ignores them unless told.
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")  # durable in WAL mode across app crashes
-    cursor.close()
-
-
-@event.listens_for(Engine, "begin")
-def _sqlite_begin(connection):
-    if connection.dialect.name != "sqlite":
-        return
-    # A request that may write takes the write lock at once (BEGIN IMMEDIATE): a deferred
-    # transaction that reads, then writes, can fail at once with "database is locked" when
-    # another worker wrote meanwhile, whatever the busy timeout. Reads stay deferred, and
-    # so do commands (one person at a time, often with two connections open).
-    writes = has_request_context() and request.method not in READ_ONLY_METHODS
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")

@@ -21,10 +21,12 @@ import click
 from flask.cli import ScriptInfo, with_appcontext
 from sqlalchemy import func, insert, select
 
-from asti import create_app, demo, pagecache
+from asti import create_app, demo
 from asti.config import LANGUAGES
 from asti.extensions import db
 from asti.models import PUBLISHED, News, NewsTranslation, Program, Region, news_region, utcnow
+from asti.pagecache.state import content_changed
+from asti.registry import kinds
 from asti.search import index
 from asti.text import first_free, make_slug, numbered, render_markdown
 
@@ -77,7 +79,9 @@ def prepared(seed: int, lang: str, rotation: int) -> Text:
         summary=fields["summary"],
         body=body,
         body_html=render_markdown(body),
-        search_body=index.fold(" ".join(searched.get(f, "") for f in index.BODY_FIELDS)),
+        search_body=index.fold(
+            " ".join(searched.get(f, "") for f in index.body_fields(NewsTranslation))
+        ),
     )
 
 
@@ -160,7 +164,7 @@ def generate(count: int, progress=None) -> int:
                 )
                 index_rows.append(
                     {
-                        "kind": News.section,
+                        "kind": kinds.of(News).key,
                         "item_id": news_id,
                         "lang": lang,
                         "title": index.fold(title),
@@ -178,7 +182,7 @@ def generate(count: int, progress=None) -> int:
         translations += len(text_rows)
         if progress is not None:
             progress(start + len(plans))
-    pagecache.content_changed(db.session)  # Core inserts pass by the ORM's notice
+    content_changed(db.session)  # Core inserts pass by the ORM's notice
     db.session.commit()
     return translations
 

@@ -168,11 +168,11 @@ def test_slugs_unique_per_language(app):
         item.set_translation("ru", "X")
         db.session.commit()
         rows = db.session.execute(
-            select(NewsTranslation.lang, NewsTranslation.slug, NewsTranslation.news_id)
+            select(NewsTranslation.lang, NewsTranslation.slug, NewsTranslation.parent_id)
             .where(NewsTranslation.title == "X")
             .order_by(NewsTranslation.id)
         ).all()
-        first, second = rows[0].news_id, item.id
+        first, second = rows[0].parent_id, item.id
     assert rows == [("en", "x", first), ("en", "x-2", second), ("ru", "x", second)]
 
 

@@ -4,7 +4,7 @@ headers the application would have sent."""
 import re
 
 from asti.config import PROJECT_ROOT, Defaults
-from asti.pagecache import PUBLIC
+from asti.pagecache.middleware import PUBLIC
 from asti.security import HEADERS, HSTS
 
 NGINX = PROJECT_ROOT / "deploy" / "nginx.conf"

@@ -369,8 +369,8 @@ def test_editors_cannot_manage_accounts(app, accounts, editor, method, url):
 
 def test_editors_menu_has_no_admin_pages(editor, admin):
     """Only administrators see Users and Audit log in the menu."""
-    assert not {"/editor/users/", "/editor/audit/"} & Page(html_of(editor.get("/editor/"))).links()
-    assert {"/editor/users/", "/editor/audit/"} <= Page(html_of(admin.get("/editor/"))).links()
+    assert not {"/editor/users/", "/editor/audit/"} & get_page(editor, "/editor/").links()
+    assert {"/editor/users/", "/editor/audit/"} <= get_page(admin, "/editor/").links()
 
 
 def test_admin_creates_an_account(app, admin):
@@ -378,7 +378,7 @@ def test_admin_creates_an_account(app, admin):
     new = {"email": "New.Person@asti.tj", "role": "editor", "active": "y",
            "new_password": "first password 1", "repeat": "first password 1"}  # fmt: skip
     assert submit(admin, "/editor/users/new", new).headers["Location"] == "/editor/users/"
-    assert "new.person@asti.tj" in link_texts(Page(html_of(admin.get("/editor/users/"))))
+    assert "new.person@asti.tj" in link_texts(get_page(admin, "/editor/users/"))
     staff_client(app, "new.person@asti.tj", "first password 1")
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "new.person@asti.tj"))
@@ -463,13 +463,13 @@ def test_news_lifecycle_in_one_language(app, admin, client, lang):
     press(admin, f"/editor/news/{item}", f"/editor/news/{item}/delete")
     get_page(client, url, 404)
     assert f"{title} (2)" not in link_texts(get_page(client, f"/{lang}/news/"))
-    trash = Page(html_of(admin.get("/editor/trash/")))
+    trash = get_page(admin, "/editor/trash/")
     assert f"{title} (2)" in trash.text("ul", class_="cards")
-    assert f"/editor/news/{item}" not in Page(html_of(admin.get("/editor/news/"))).links()
+    assert f"/editor/news/{item}" not in get_page(admin, "/editor/news/").links()
 
     press(admin, "/editor/trash/", f"/editor/trash/news/{item}/restore")
     assert get_page(client, url).text("h1") == f"{title} (2)"
-    assert "The trash is empty." in Page(html_of(admin.get("/editor/trash/"))).text("main")
+    assert "The trash is empty." in get_page(admin, "/editor/trash/").text("main")
 
 
 def test_create_a_program(app, admin, client):
@@ -576,7 +576,7 @@ def test_scheduled_news_appears_when_its_time_comes(app, admin, client):
     assert "Tomorrow's meeting" not in link_texts(get_page(client, "/en/news/"))
     get_page(client, "/en/news/tomorrow-s-meeting/", 404)
     assert get_page(admin, f"/editor/news/{item}/preview/en").text("h1") == "Tomorrow's meeting"
-    assert "Scheduled" in Page(html_of(admin.get("/editor/news/"))).text("tbody")
+    assert "Scheduled" in get_page(admin, "/editor/news/").text("tbody")
 
     with app.app_context():
         db.session.execute(
@@ -738,7 +738,7 @@ def test_photo_is_published_without_its_metadata(app, admin, client):
     assert html.find_all("picture")
     files = [entry.split()[0] for entry in source["srcset"].split(", ")] + [img["src"]]
     assert len(files) == 4  # 480, 960 and 1200 px WebP, and the JPEG fallback
-    editor_thumbnail = Page(html_of(admin.get(f"/editor/news/{item}"))).find("img")[0]["src"]
+    editor_thumbnail = get_page(admin, f"/editor/news/{item}").find("img")[0]["src"]
     for url in {*files, editor_thumbnail}:
         assert url.startswith("/media/")
         with client.get(url) as response:
@@ -777,7 +777,7 @@ def age_translations(app, item_id, **hours_ago):
         for lang, hours in hours_ago.items():
             db.session.execute(
                 update(NewsTranslation)
-                .where(NewsTranslation.news_id == item_id, NewsTranslation.lang == lang)
+                .where(NewsTranslation.parent_id == item_id, NewsTranslation.lang == lang)
                 .values(updated_at=utcnow() - timedelta(hours=hours))
             )
         db.session.commit()
@@ -799,7 +799,7 @@ def test_translation_matrix(app, admin):
     edit(admin, "news", item, {"tg-body": "Матни нав."})
     assert matrix(admin, "news", item)["ru"] == ("outdated", "outdated", f"{edit_url}#lang-ru")
     assert matrix(admin, "news", item)["tg"][0] == "present"
-    form = Page(html_of(admin.get(edit_url)))
+    form = get_page(admin, edit_url)
     assert "state-outdated" in form.find("fieldset", id="lang-ru")[0]["class"]
     assert form.find("input", name="ru-confirm")[0]["type"] == "checkbox"
 
@@ -811,7 +811,7 @@ def test_translation_matrix(app, admin):
 def test_confirm_box_only_for_outdated_translations(admin):
     """The box "matches the current original" is offered only for outdated translations."""
     assert matrix(admin, "news", 1)["ru"][0] == "present"
-    assert not Page(html_of(admin.get("/editor/news/1"))).find_all("input", name="ru-confirm")
+    assert not get_page(admin, "/editor/news/1").find_all("input", name="ru-confirm")
 
 
 def test_saving_unchanged_form_keeps_translations_current(app, admin):
@@ -842,10 +842,10 @@ def test_revisions_and_restore(app, admin, editor, client):
     edit(editor, "news", item, {"en-title": "Second title", "en-body": "Second text"})
     first, second = revision_ids(app, "news", item)
 
-    listing = Page(html_of(admin.get(f"/editor/news/{item}/revisions/")))
+    listing = get_page(admin, f"/editor/news/{item}/revisions/")
     links = [a["href"] for a, _ in listing.find_all("a") if "/editor/revisions/" in a["href"]]
     assert links == [f"/editor/revisions/{second}", f"/editor/revisions/{first}"]
-    revision = Page(html_of(admin.get(f"/editor/revisions/{first}")))
+    revision = get_page(admin, f"/editor/revisions/{first}")
     old = [text for _, text in revision.find_all("pre")]
     assert "First title" in old and "First text" in old and "Second text" not in old
 
@@ -867,7 +867,7 @@ def test_revisions_and_restore(app, admin, editor, client):
 def test_new_item_starts_at_version_1(app, admin):
     """The creation of an item is its version 1, as the revisions list says."""
     item = create(admin, "news", {"en-title": "Counting"})
-    listing = Page(html_of(admin.get(f"/editor/news/{item}/revisions/")))
+    listing = get_page(admin, f"/editor/news/{item}/revisions/")
     assert [t for a, t in listing.find_all("a") if "/editor/revisions/" in a["href"]] == [
         "version 1"
     ]
@@ -943,7 +943,7 @@ def test_save_holds_the_item_until_it_commits(app, admin, monkeypatch):
 def test_fields_have_no_none_attributes(app, accounts, url):
     """No field carries an attribute whose value is the word None."""
     client = app.test_client() if url == "/editor/login" else staff_client(app, EDITOR)
-    page = Page(html_of(client.get(url)))
+    page = get_page(client, url)
     bad = [(tag, name) for tag, attrs, _ in page.tags for name, v in attrs.items() if v == "None"
            and not (tag == "option" and name == "value")]  # fmt: skip
     assert bad == []

@@ -9,6 +9,7 @@ import pytest
 
 from asti.extensions import db
 from asti.models import News, Page, Program, Region, utcnow
+from asti.registry import kinds
 from tests.fixtures.html import Page as HTMLPage
 from tests.fixtures.html import get_page
 from tests.fixtures.items import add_news
@@ -58,7 +59,7 @@ def texts(app, model) -> list[dict[str, str]]:
         items = db.session.scalars(db.select(model)).all()
         return [
             {
-                lang: HOST + f"/{lang}/{model.section}/{t.slug}/"
+                lang: HOST + f"/{lang}/{kinds.of(model).key}/{t.slug}/"
                 if model is not Page
                 else HOST + f"/{lang}/{item.key}/"
                 for lang, t in item.translations.items()

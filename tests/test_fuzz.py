@@ -25,7 +25,8 @@ from sqlalchemy import String, select
 
 from asti.config import LANGUAGES
 from asti.extensions import db
-from asti.models import CONTENT, LegacyRedirect, User, utcnow
+from asti.models import LegacyRedirect, User, utcnow
+from asti.registry import kinds
 from tests.fixtures.apps import database_copy, dispose, make_app
 from tests.fixtures.html import ACTIVE_TAGS, URL_ATTRIBUTES, Page, csrf_of, html_of, without_json_ld
 from tests.fixtures.staff import ADMIN, PASSWORD, add_account, staff_client
@@ -209,11 +210,11 @@ def site(seeded_db, postgres, tmp_path_factory):
 def site_samples(app) -> dict[str, list[str]]:
     samples = {}
     with app.app_context():
-        for kind, model in CONTENT.items():
+        for kind, model in ((k.key, k.model) for k in kinds):
             rows = db.session.scalars(select(model.translation_class.slug)).all()
             samples[kind] = sorted(set(rows))
-        samples["keys"] = sorted(db.session.scalars(select(CONTENT["pages"].key)))
-        years = db.session.scalars(select(CONTENT["news"].published_at)).all()
+        samples["keys"] = sorted(db.session.scalars(select(kinds["pages"].model.key)))
+        years = db.session.scalars(select(kinds["news"].model.published_at)).all()
         samples["years"] = sorted({str(when.year) for when in years})
     return samples
 
@@ -616,7 +617,7 @@ PUBLIC_PATHS = {
 
 def check_saved_item(app, client, kind: str, item_id: int):
     """The stored HTML, the preview and the public page of a saved item are inert."""
-    model = CONTENT[kind]
+    model = kinds[kind].model
     with app.app_context():
         item = db.session.get(model, item_id)
         visible = item.status == "published" and item.published_at <= utcnow()
@@ -760,19 +761,19 @@ def redirect_form_case(newsroom: Newsroom, data) -> None:
 
 #: The forms that may save, and how many saves fuzzing one must see at least (so that the
 #: checks of what was saved ran).
-SAVING_FORMS = [*CONTENT, "users", "redirects"]
+SAVING_FORMS = [*(k.key for k in kinds), "users", "redirects"]
 MIN_SAVES = 3
 
 
 def fuzz_form(newsroom: Newsroom, form: str, examples: int) -> None:
     """Fuzz one of SAVING_FORMS on ``examples`` generated cases."""
-    if form in CONTENT:
+    if form in kinds:
         fuzzed(item_form_case, examples)(newsroom, form)
     else:
         fuzzed(user_form_case if form == "users" else redirect_form_case, examples)(newsroom)
 
 
-@pytest.mark.parametrize("kind", list(CONTENT))
+@pytest.mark.parametrize("kind", [k.key for k in kinds])
 def test_item_form_fields(newsroom, kind):
     """Any value in every field of a new item's form: never a 5xx; a saved item's HTML,
     preview, public page and editor page stay inert; no stored string is too long. Several

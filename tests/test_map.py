@@ -13,10 +13,10 @@ from flask import g
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select, text
 
-from asti import regions
 from asti.extensions import db
 from asti.i18n import localize
 from asti.models import Region, Revision
+from asti.regions import map as regionmap
 from tests.fixtures.apps import make_app
 from tests.fixtures.html import Page, error, form_fields, html_of
 from tests.fixtures.staff import add_account, edit, staff_client
@@ -172,14 +172,14 @@ def test_base_map_is_a_static_svg(client):
     html, found = regions_page(client, "en")
     image = Page(html).find("image")[0]
     assert re.fullmatch(r"/static/maps/ferghana-valley\.[0-9a-f]{10}\.svg", image["href"])
-    assert (image["width"], image["height"]) == (str(regions.WIDTH), str(regions.HEIGHT))
+    assert (image["width"], image["height"]) == (str(regionmap.WIDTH), str(regionmap.HEIGHT))
     for url in (image["href"], "/static/maps/ferghana-valley.svg"):
         with client.get(url) as response:  # WhiteNoise sends the open file: close it
             assert response.status_code == 200
             assert response.mimetype == "image/svg+xml"
             root = ET.fromstring(response.get_data())
         assert root.tag == f"{SVG_NS}svg"
-        assert root.get("viewBox") == f"0 0 {regions.WIDTH} {regions.HEIGHT}"
+        assert root.get("viewBox") == f"0 0 {regionmap.WIDTH} {regionmap.HEIGHT}"
         assert found.svg["viewbox"] == root.get("viewBox")
         title = root.find(f"{SVG_NS}title")
         assert title is not None and "schematic" in title.text
@@ -191,12 +191,12 @@ def test_base_map_is_a_static_svg(client):
 
 def test_points_on_the_map(app):
     """Known places land where the drawing has them, and the map's box is the drawing's."""
-    assert regions.project(regions.NORTH, regions.WEST) == (0, 0)
-    assert regions.project(regions.SOUTH, regions.EAST) == (regions.WIDTH, regions.HEIGHT)
-    x, y = regions.project(40.283, 69.622)  # Khujand, by the Syr Darya
+    assert regionmap.project(regionmap.NORTH, regionmap.WEST) == (0, 0)
+    assert regionmap.project(regionmap.SOUTH, regionmap.EAST) == (regionmap.WIDTH, regionmap.HEIGHT)
+    x, y = regionmap.project(40.283, 69.622)  # Khujand, by the Syr Darya
     assert (round(x), round(y)) == (224, 240)
-    assert not regions.on_map(38.56, 68.78)  # Dushanbe is south of the map
-    assert not regions.on_map(40.0, None)
+    assert not regionmap.on_map(38.56, 68.78)  # Dushanbe is south of the map
+    assert not regionmap.on_map(40.0, None)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -205,14 +205,14 @@ def test_names_do_not_cover_each_other(app, lang):
     within the map."""
     with app.test_request_context(f"/{lang}/regions/"):
         g.lang = lang
-        shown = regions.region_map(db.session.scalars(select(Region)).all())
+        shown = regionmap.region_map(db.session.scalars(select(Region)).all())
         boxes = [m.label.box for m in shown.markers]
         boxes += [(m.x - 6, m.y - 6, m.x + 6, m.y + 6) for m in shown.markers if not m.area]
         boxes += [s.label.box for s in shown.surroundings]
     for a, b in combinations(boxes, 2):
-        assert regions.overlap(a, b) == 0, (a, b)
+        assert regionmap.overlap(a, b) == 0, (a, b)
     for box in boxes:
-        assert regions.outside(box) == 0, box
+        assert regionmap.outside(box) == 0, box
 
 
 def test_places_without_coordinates_stay_in_the_list(app, client):
@@ -254,7 +254,7 @@ def test_editor_places_a_region(app, client):
     isfara = next(link for link in found.links if link["attrs"]["href"] == "/en/regions/isfara/")
     assert isfara["title"] == "Isfara"
     html = html_of(client.get("/en/regions/"))
-    x, y = regions.project(40.2, 70.6)
+    x, y = regionmap.project(40.2, 70.6)
     assert f'<circle cx="{x}" cy="{y}"' in html
     with app.app_context():
         query = select(Revision).filter_by(kind="regions", item_id=2).order_by(Revision.id)

@@ -16,7 +16,7 @@ from werkzeug.http import http_date, parse_date
 
 from asti.extensions import db
 from asti.models import ContentState, News, utcnow
-from asti.pagecache import PageCache
+from asti.pagecache.middleware import PageCache
 from bench.data import bench_data
 from tests.fixtures.html import Page, csrf_of, get_page, html_of, link_texts
 from tests.fixtures.staff import ADMIN, create, edit, local_time, press, staff_client

@@ -5,7 +5,8 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from ..extensions import csrf, db, login_manager
-from ..models import User, utcnow
+from ..models import STATUSES, User
+from ..registry import KindConverter, kinds
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
 
@@ -55,7 +56,9 @@ def init_app(app) -> None:
     login_manager.login_message = None  # the login page explains itself
     login_manager.session_protection = "basic"  # "strong" logs out phones whose IP changes
     app.register_error_handler(CSRFError, csrf_refused)
-    app.jinja_env.globals["now"] = utcnow
+    app.jinja_env.globals.update(kinds=kinds, STATUSES=STATUSES)
+    app.url_map.converters["kind"] = KindConverter
+    app.register_blueprint(bp)
 
 
 from . import auth, content, redirects, users  # noqa: E402, F401  (they add their routes to bp)

@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..config import LANGUAGES
 from ..extensions import db
+from ..i18n import remember_language
 from ..models import LOCAL_PATH, LoginAttempt, User, utcnow
 from . import bp
 from .forms import LoginForm, PasswordForm
@@ -116,12 +117,5 @@ def language(code):
     """Switch the editor's own language (a cookie, as on the public site)."""
     response = redirect(safe_next(request.args.get("next")))
     if code in LANGUAGES:
-        response.set_cookie(
-            current_app.config["LANGUAGE_COOKIE"],
-            code,
-            max_age=current_app.config["LANGUAGE_COOKIE_MAX_AGE"],
-            samesite="Lax",
-            httponly=True,
-            secure=request.is_secure,
-        )
+        remember_language(response, code)
     return response

@@ -19,35 +19,23 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import NotFound
 
-from .. import news, pages, programs, regions
 from ..config import LANGUAGES
 from ..extensions import db
-from ..i18n import localize, show
+from ..i18n import show
 from ..images import ImageRejected, store_image
-from ..models import CONTENT, Image, Program, Region, Revision, utcnow
+from ..models import Image, Revision, utcnow
+from ..registry import Kind, kinds
 from . import bp
-from .forms import FORMS, options
-from .records import apply, audit, item_columns, record, snapshot, text_columns
+from .records import apply, audit, item_columns, record, snapshot
 
-KINDS = "<any(news, programs, regions, pages):kind>"
-RENDERERS = {
-    "news": news.render_detail,
-    "programs": programs.render_detail,
-    "regions": regions.render_detail,
-    "pages": pages.render_detail,
-}
 PER_PAGE = 50
 
 
-def ui_lang() -> str:
-    return str(get_locale())
-
-
-def get_item(kind: str, item_id: int, deleted: bool = False, lock: bool = False):
+def get_item(kind: Kind, item_id: int, deleted: bool = False, lock: bool = False):
     """The item, or 404. ``lock`` holds its row until the save commits (PostgreSQL's
     SELECT ... FOR UPDATE; SQLite's BEGIN IMMEDIATE already does), so a second save of the
     same item waits, then sees the new version and gets the conflict page."""
-    item = db.session.get(CONTENT[kind], item_id, with_for_update=lock, populate_existing=lock)
+    item = db.session.get(kind.model, item_id, with_for_update=lock, populate_existing=lock)
     if item is None or (item.deleted_at is not None) != deleted:
         raise NotFound()
     return item
@@ -57,32 +45,20 @@ def live(model):
     return select(model).where(model.deleted_at.is_(None))
 
 
-def titled(items) -> list[tuple[int, str]]:
-    """Choices for a select: each item's title in the editor's language (or a fallback)."""
-    return [(i.id, localize(i, ui_lang()).t.title) for i in items if i.translations]
-
-
-def build_form(kind: str, item=None):
+def build_form(kind: Kind, item=None):
     """The item's form: bound to the POSTed data if any, else filled from the item."""
     data = {}
     if item is not None:
-        data = {c.name: getattr(item, c.name) for c in item_columns(type(item))}
+        data = {c.name: getattr(item, c.name) for c in item_columns(kind.model)}
         data["version"] = item.version
         data["published_at"] = to_user_timezone(item.published_at).replace(tzinfo=None)
         if hasattr(item, "regions"):
             data["region_ids"] = [r.id for r in item.regions]
+        fields = kind.translation_model.text_fields()
         for lang, t in item.translations.items():
-            data[lang] = {name: getattr(t, name) for name in text_columns(type(item))}
-    form = FORMS[kind](data=data)
-    form.item_id = item.id if item is not None else None
-    none = [(None, "—")]
-    if "program_id" in form:
-        form.program_id.choices = options(none + titled(db.session.scalars(live(Program))))
-    if "region_ids" in form:
-        form.region_ids.choices = options(titled(db.session.scalars(live(Region))))
-    if "parent_id" in form:
-        others = live(Region).where(Region.id != (item.id if item else None))
-        form.parent_id.choices = options(none + titled(db.session.scalars(others)))
+            data[lang] = {name: getattr(t, name) for name in fields}
+    form = kind.form(data=data)
+    form.prepare(item, str(get_locale()))
     return form
 
 
@@ -137,7 +113,7 @@ def conflict(kind, form, item):
     return edit_page(kind, form, item, 409, theirs=snapshot(item))
 
 
-def refused_form(kind: str, item_id: int | None = None):
+def refused_form(kind: Kind, item_id: int | None = None):
     """The form as it was sent, when its CSRF token was refused: nothing is saved."""
     item = get_item(kind, item_id) if item_id is not None else None
     form = build_form(kind, item)
@@ -148,9 +124,9 @@ def refused_form(kind: str, item_id: int | None = None):
     return edit_page(kind, form, item, 400)
 
 
-def save(kind: str, item=None):
+def save(kind: Kind, item=None):
     """Create or update an item from its form."""
-    model = CONTENT[kind]
+    model = kind.model
     form = build_form(kind, item)
     if not form.validate_on_submit():
         return edit_page(kind, form, item, 400 if request.method == "POST" else 200)
@@ -189,44 +165,45 @@ def save(kind: str, item=None):
 def index():
     """The translation matrix: every item against every language."""
     rows = []
-    for kind, model in CONTENT.items():
+    for kind in kinds:
+        model = kind.model
         query = live(model).order_by(model.published_at.desc(), model.id.desc()).limit(PER_PAGE)
         rows += [(kind, item) for item in db.session.scalars(query)]
     return render_template("editor/index.html", rows=rows)
 
 
-@bp.get(f"/{KINDS}/")
+@bp.get("/<kind:kind>/")
 def items(kind):
     """All items of one kind."""
-    model = CONTENT[kind]
+    model = kind.model
     query = live(model).order_by(model.published_at.desc(), model.id.desc())
     pagination = db.paginate(query, per_page=PER_PAGE)
     return render_template("editor/items.html", kind=kind, pagination=pagination)
 
 
-@bp.route(f"/{KINDS}/new", methods=["GET", "POST"])
+@bp.route("/<kind:kind>/new", methods=["GET", "POST"])
 def create(kind):
     """A new item."""
     return save(kind)
 
 
-@bp.route(f"/{KINDS}/<int:item_id>", methods=["GET", "POST"])
+@bp.route("/<kind:kind>/<int:item_id>", methods=["GET", "POST"])
 def edit(kind, item_id):
     """Edit an item in all its languages."""
     return save(kind, get_item(kind, item_id, lock=request.method == "POST"))
 
 
-@bp.get(f"/{KINDS}/<int:item_id>/preview/<code>")
+@bp.get("/<kind:kind>/<int:item_id>/preview/<code>")
 def preview(kind, item_id, code):
     """The public page of the item, draft or not, exactly as readers will see it."""
     if code not in LANGUAGES:
         raise NotFound()
     item = get_item(kind, item_id)
     g.lang, g.preview = code, True
-    return RENDERERS[kind](show(item))
+    return kind.render(show(item))
 
 
-@bp.post(f"/{KINDS}/<int:item_id>/delete")
+@bp.post("/<kind:kind>/<int:item_id>/delete")
 def delete(kind, item_id):
     """Move an item to the trash."""
     item = get_item(kind, item_id)
@@ -241,14 +218,15 @@ def delete(kind, item_id):
 def trash():
     """Deleted items, newest deletion first."""
     rows = []
-    for kind, model in CONTENT.items():
+    for kind in kinds:
+        model = kind.model
         query = select(model).where(model.deleted_at.is_not(None))
         rows += [(kind, item) for item in db.session.scalars(query)]
     rows.sort(key=lambda row: row[1].deleted_at, reverse=True)
     return render_template("editor/trash.html", rows=rows)
 
 
-@bp.post(f"/trash/{KINDS}/<int:item_id>/restore")
+@bp.post("/trash/<kind:kind>/<int:item_id>/restore")
 def untrash(kind, item_id):
     """Take an item out of the trash."""
     item = get_item(kind, item_id, deleted=True)
@@ -259,13 +237,13 @@ def untrash(kind, item_id):
     return redirect(url_for("editor.edit", kind=kind, item_id=item.id))
 
 
-@bp.get(f"/{KINDS}/<int:item_id>/revisions/")
+@bp.get("/<kind:kind>/<int:item_id>/revisions/")
 def revisions(kind, item_id):
     """Every saved state of an item, newest first."""
     item = get_item(kind, item_id)
     query = (
         select(Revision)
-        .where(Revision.kind == kind, Revision.item_id == item.id)
+        .where(Revision.kind == kind.key, Revision.item_id == item.id)
         .order_by(Revision.id.desc())
     )
     return render_template(
@@ -273,29 +251,29 @@ def revisions(kind, item_id):
     )
 
 
-def get_revision(revision_id: int) -> Revision:
+def get_revision(revision_id: int) -> tuple[Revision, Kind, object]:
+    """The revision, its item's kind and its item (not in the trash), or 404."""
     revision = db.session.get(Revision, revision_id)
-    if revision is None:
+    if revision is None or revision.kind not in kinds:
         raise NotFound()
-    return revision
+    kind = kinds[revision.kind]
+    return revision, kind, get_item(kind, revision.item_id)
 
 
 @bp.get("/revisions/<int:revision_id>")
 def revision(revision_id):
     """One saved state, field by field."""
-    rev = get_revision(revision_id)
-    item = get_item(rev.kind, rev.item_id)
-    return render_template("editor/revision.html", rev=rev, item=item, kind=rev.kind)
+    rev, kind, item = get_revision(revision_id)
+    return render_template("editor/revision.html", rev=rev, item=item, kind=kind)
 
 
 @bp.post("/revisions/<int:revision_id>/restore")
 def restore(revision_id):
     """Make an old revision the current state (itself saved as a new revision)."""
-    rev = get_revision(revision_id)
-    item = get_item(rev.kind, rev.item_id)
+    rev, kind, item = get_revision(revision_id)
     apply(item, rev.data)
     item.updated_at = utcnow()
     record(item, f"restored version {rev.version}")
     db.session.commit()
     flash(_("The earlier version has been restored."))
-    return redirect(url_for("editor.edit", kind=rev.kind, item_id=item.id))
+    return redirect(url_for("editor.edit", kind=kind, item_id=item.id))

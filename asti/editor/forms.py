@@ -38,11 +38,21 @@ from wtforms.validators import (
 
 from ..config import LANGUAGES
 from ..extensions import db
-from ..i18n import ENDONYMS
-from ..models import REGION_KINDS, ROLES, SLUG_MAX, Page, Region
-from ..regions import EAST, NORTH, SOUTH, WEST
+from ..i18n import ENDONYMS, localize
+from ..models import (
+    COUNTRIES,
+    MIN_PASSWORD,
+    REGION_KINDS,
+    ROLES,
+    SLUG_MAX,
+    STATUSES,
+    Page,
+    Program,
+    Region,
+    email_address,
+)
+from ..regions.map import EAST, NORTH, SOUTH, WEST
 
-MIN_PASSWORD = 10
 MARKDOWN_HELP = _l(
     "Markdown: **bold**, *italic*, [link](https://…), a line starting with - for lists."
 )
@@ -81,6 +91,17 @@ class SafeForm(FlaskForm):
 def options(pairs) -> list[SelectChoice]:
     """Select options from (value, label) pairs (WTForms 3.3 deprecates bare tuples)."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+#: The first option of a select that may name nothing.
+NONE = [(None, "—")]
+
+
+def titled(model, lang: str, *where) -> list[tuple[int, str]]:
+    """Choices for a select: the items of ``model`` not in the trash, each titled in the
+    editor's language ``lang`` (or a fallback)."""
+    items = db.session.scalars(select(model).where(model.deleted_at.is_(None), *where))
+    return [(i.id, localize(i, lang).t.title) for i in items if i.translations]
 
 
 class TranslationForm(Form):
@@ -135,9 +156,7 @@ class ItemForm(SafeForm):
 
     translation_form = TranslationForm
     version = HiddenField()
-    status = SelectField(
-        _l("Status"), choices=options([("draft", _l("Draft")), ("published", _l("Published"))])
-    )
+    status = SelectField(_l("Status"), choices=options(STATUSES.items()))
     published_at = DateTimeLocalField(
         _l("Publication date"),
         [Optional()],
@@ -151,6 +170,14 @@ class ItemForm(SafeForm):
         super().__init_subclass__(**kwargs)
         for lang in LANGUAGES:
             setattr(cls, lang, FormField(cls.translation_form, label=ENDONYMS[lang]))
+
+    #: The item being edited (None for a new one).
+    item_id = None
+
+    def prepare(self, item, lang: str) -> None:
+        """Made for ``item`` (None: a new one): fill what depends on the database, such as
+        the choices of a select, titled in the editor's language ``lang``."""
+        self.item_id = item.id if item is not None else None
 
     def sections(self):
         return [(lang, self[lang]) for lang in LANGUAGES]
@@ -171,6 +198,11 @@ class NewsForm(ItemForm):
     program_id = SelectField(_l("Program"), coerce=_id_or_none, validate_choice=True)
     region_ids = SelectMultipleField(_l("Regions"), coerce=int)
 
+    def prepare(self, item, lang):
+        super().prepare(item, lang)
+        self.program_id.choices = options(NONE + titled(Program, lang))
+        self.region_ids.choices = options(titled(Region, lang))
+
 
 class ProgramForm(ItemForm):
     translation_form = ProgramTranslationForm
@@ -178,6 +210,10 @@ class ProgramForm(ItemForm):
     start_date = DateField(_l("Start"), [Optional()])
     end_date = DateField(_l("End"), [Optional()])
     region_ids = SelectMultipleField(_l("Target regions"), coerce=int)
+
+    def prepare(self, item, lang):
+        super().prepare(item, lang)
+        self.region_ids.choices = options(titled(Region, lang))
 
     def validate_end_date(self, field):
         if field.data and self.start_date.data and field.data < self.start_date.data:
@@ -201,21 +237,13 @@ class CoordinateField(FloatField):
 
 
 class RegionForm(ItemForm):
-    kind = SelectField(
-        _l("Kind"),
-        choices=options(
-            zip(
-                REGION_KINDS,
-                [_l("Region (oblast)"), _l("District"), _l("Town"), _l("Jamoat"),
-                 _l("Cross-border communities")],
-                strict=True,
-            )
-        ),
-    )  # fmt: skip
-    country = SelectField(
-        _l("Country"), choices=options([("TJ", _l("Tajikistan")), ("KG", _l("Kyrgyz Republic"))])
-    )
+    kind = SelectField(_l("Kind"), choices=options(REGION_KINDS.items()))
+    country = SelectField(_l("Country"), choices=options(COUNTRIES.items()))
     parent_id = SelectField(_l("Part of"), coerce=_id_or_none)
+
+    def prepare(self, item, lang):
+        super().prepare(item, lang)
+        self.parent_id.choices = options(NONE + titled(Region, lang, Region.id != self.item_id))
 
     def validate_parent_id(self, field):
         # A region inside one of its own sub-regions would make the tree a loop.
@@ -271,9 +299,6 @@ class PageForm(ItemForm):
         description=_l("The page's address in every language, for example about."),
     )  # fmt: skip
 
-    #: The page being edited (None for a new one), set by the view.
-    item_id = None
-
     def validate_key(self, field):
         # /<lang>/<key>/ must not be an address the site already uses, such as news.
         try:
@@ -296,9 +321,6 @@ class RedirectForm(SafeForm):
         [DataRequired(), Length(max=1000)],
         description=_l("A path of this site, for example /en/about/"),
     )
-
-
-FORMS = {"news": NewsForm, "programs": ProgramForm, "regions": RegionForm, "pages": PageForm}
 
 
 class LoginForm(SafeForm):
@@ -333,7 +355,7 @@ class UserForm(SafeForm):
     email = EmailField(_l("Email"), [DataRequired(), Length(max=254)])
     role = SelectField(
         _l("Role"),
-        choices=options(zip(ROLES, [_l("Administrator"), _l("Editor")], strict=True)),
+        choices=options(ROLES.items()),
         default="editor",  # least privilege unless an administrator is chosen
     )
     active = BooleanField(_l("Can log in"), default=True)
@@ -350,7 +372,7 @@ class UserForm(SafeForm):
     )
 
     def validate_email(self, field):
-        # Lowercasing may lengthen a string ("İ" becomes two characters): check afterwards.
-        field.data = (field.data or "").strip().lower()
-        if "@" not in field.data.strip("@") or len(field.data) > 254:
+        address = email_address(field.data)
+        if address is None:
             raise ValidationError(_l("This is not an email address."))
+        field.data = address

@@ -10,23 +10,14 @@ from sqlalchemy import Date, DateTime, select
 from ..config import LANGUAGES
 from ..extensions import db
 from ..models import AuditEntry, Region, Revision, SlugRedirect
+from ..registry import kinds
 
 #: Columns that are bookkeeping, not content: never snapshotted nor restored.
 SKIP = {"id", "created_at", "updated_at", "version", "deleted_at"}
-#: Translation columns derived from others, or identifying the row.
-SKIP_TEXT = {"id", "lang", "updated_at", "news_id", "program_id", "region_id", "page_id"}
 
 
 def item_columns(model):
     return [c for c in model.__table__.columns if c.name not in SKIP]
-
-
-def text_columns(model):
-    return [
-        c.name
-        for c in model.translation_class.__table__.columns
-        if c.name not in SKIP_TEXT and not c.name.endswith("_html")
-    ]
 
 
 def _dump(value):
@@ -49,8 +40,9 @@ def snapshot(item) -> dict:
     data = {c.name: _dump(getattr(item, c.name)) for c in item_columns(type(item))}
     if hasattr(item, "regions"):
         data["region_ids"] = sorted(r.id for r in item.regions)
+    fields = type(item).translation_class.text_fields()
     data["translations"] = {
-        lang: {name: getattr(t, name) for name in text_columns(type(item))}
+        lang: {name: getattr(t, name) for name in fields}
         for lang, t in sorted(item.translations.items())
     }
     return data
@@ -80,7 +72,7 @@ def apply(item, data: dict) -> None:
         old_slug = old.slug if old is not None else None
         new = item.set_translation(lang, fields.pop("title"), **fields)
         if old_slug and new.slug != old_slug:
-            remember_slug(model.section, lang, old_slug, item.id)
+            remember_slug(kinds.of(model).key, lang, old_slug, item.id)
     if item.source_lang not in texts:
         item.source_lang = next(lang for lang in LANGUAGES if lang in texts)
 
@@ -100,7 +92,7 @@ def audit(action: str, item=None, detail: str = "") -> None:
         AuditEntry(
             user_id=user.id if user else None,
             action=action,
-            kind=item.section if item is not None else "",
+            kind=kinds.of(item).key if item is not None else "",
             item_id=item.id if item is not None else None,
             detail=detail[:500],
             ip=(request.remote_addr or "")[:64],
@@ -112,7 +104,7 @@ def record(item, action: str) -> Revision:
     """Keep the item's state after a save as a revision, and log who did it."""
     db.session.flush()  # assigns the id and the new version
     revision = Revision(
-        kind=item.section,
+        kind=kinds.of(item).key,
         item_id=item.id,
         version=item.version,
         user_id=current_user.id,

@@ -1,5 +1,4 @@
-"""Found and shared: the sitemap, robots.txt, the news feed, and the metadata every public
-page carries for search engines and link previews (see ``meta``)."""
+"""Found and shared: the sitemap, robots.txt and the news feed."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,22 +11,13 @@ from sqlalchemy import select
 from ..config import LANGUAGES
 from ..extensions import db
 from ..i18n import localize_all
-from ..models import News, Page, Program, Region, utcnow
-from .meta import last_modified, page_meta, summary_of, w3c
+from ..layout import last_modified, summary_of
+from ..models import utcnow
+from ..registry import kinds
 
 bp = Blueprint("feeds", __name__)
-bp.add_app_template_global(page_meta)
-bp.add_app_template_filter(w3c)
 
 FEED_SIZE = 20
-
-#: The lists of the site, each with the content it shows (for its last-modified date).
-LISTS = {
-    "pages.home": (News, Program, Region),
-    "news.index": (News,),
-    "programs.index": (Program,),
-    "regions.index": (Region,),
-}
 
 
 @dataclass
@@ -42,7 +32,7 @@ class SitemapURL:
 def language_versions(item) -> dict[str, str]:
     """The item's URL in each language it really has text in (never a fallback URL)."""
     return {
-        lang: url_for(item.endpoint, lang=lang, **item.url_values(t), _external=True)
+        lang: url_for(kinds.of(item).endpoint, lang=lang, **item.url_values(t), _external=True)
         for lang in LANGUAGES
         if (t := item.translations.get(lang)) is not None
     }
@@ -59,9 +49,12 @@ def x_default(versions: dict[str, str], original: str) -> str:
 def sitemap():
     """Every public page in every language it is written in, with its other languages."""
     urls, newest = [], {}
-    for model in (News, Program, Region, Page):
+    for kind in kinds:
+        if not kind.sitemap:
+            continue
+        model = kind.model
         items = db.session.scalars(select(model).where(model.visible()).order_by(model.id)).all()
-        newest[model] = max(
+        newest[kind] = max(
             (last_modified(i, t) for i in items for t in i.translations.values()), default=None
         )
         for item in items:
@@ -73,9 +66,13 @@ def sitemap():
                 SitemapURL(url, last_modified(item, item.translations[lang]), versions, default)
                 for lang, url in versions.items()
             )
-    for endpoint, models in LISTS.items():
+    # The lists of the site, each dated by the newest item it shows; the home page shows
+    # something of every list.
+    listed = [k for k in newest if k.list_endpoint]
+    lists = {"pages.home": listed, **{k.list_endpoint: [k] for k in listed}}
+    for endpoint, shown in lists.items():
         versions = {lang: url_for(endpoint, lang=lang, _external=True) for lang in LANGUAGES}
-        lastmod = max((newest[m] for m in models if newest[m]), default=None)
+        lastmod = max((newest[k] for k in shown if newest[k]), default=None)
         default = x_default(versions, current_app.config["DEFAULT_LANGUAGE"])
         urls.extend(SitemapURL(url, lastmod, versions, default) for url in versions.values())
     body = render_template("feeds/sitemap.xml", urls=urls)
@@ -98,9 +95,15 @@ def robots():
 
 @bp.get("/<lang:lang>/news/feed.atom")
 def atom():
-    """The latest news as an Atom feed, each item in the URL's language or its fallback."""
-    news = db.session.scalars(News.newest_first(text=True).limit(FEED_SIZE)).all()
-    entries = localize_all(news)
+    """The latest news (items of the kinds marked ``feed``) as an Atom feed, each item in the
+    URL's language or its fallback."""
+    items = []
+    for model in kinds.models("feed"):
+        newest = model.published_at.desc(), model.id.desc()
+        query = select(model).where(model.visible()).order_by(*newest).limit(FEED_SIZE)
+        items += db.session.scalars(query).all()
+    items.sort(key=lambda i: (i.published_at, i.id), reverse=True)
+    entries = localize_all(items[:FEED_SIZE])
     body = render_template(
         "feeds/atom.xml",
         entries=entries,
@@ -111,5 +114,6 @@ def atom():
         tag_authority=urlsplit(request.host_url).hostname,
         summary_of=summary_of,
         last_modified=last_modified,
+        kind_of=kinds.of,
     )
     return current_app.response_class(body, mimetype="application/atom+xml")

@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, extract, func, select
 from ..extensions import db
 from ..i18n import SlugConverter, chain, localize, show_item_or_404
 from ..models import News, Program, Region
-from ..pagecache import per_version
+from ..pagecache.state import per_version
 from ..paging import page_number
 
 bp = Blueprint("news", __name__, url_prefix="/<lang:lang>/news")

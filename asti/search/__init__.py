@@ -8,8 +8,8 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import CONTENT
 from ..paging import page_number
+from ..registry import kinds
 from . import index
 
 bp = Blueprint("search", __name__, url_prefix="/<lang:lang>/search")
@@ -62,7 +62,7 @@ def results():
         abort(404)  # a page number past the last page
     items = {}
     for kind in {h.kind for h in hits}:
-        model = CONTENT[kind]
+        model = kinds[kind].model
         ids = [h.item_id for h in hits if h.kind == kind]
         items.update(
             {(kind, i.id): i for i in db.session.scalars(select(model).where(model.id.in_(ids)))}
@@ -75,7 +75,7 @@ def results():
         plain = " ".join(filter(None, [t.summary, Markup(t.body_html).striptags()]))
         entries.append(
             {
-                "kind": hit.kind,
+                "kind": kinds[hit.kind],
                 "item": item,
                 "t": t,
                 "title": highlight(t.title.split(), query_terms),
@@ -92,3 +92,9 @@ def results():
         page=page,
         pages=pages,
     )
+
+
+def init_app(app) -> None:
+    """Keep the index in step with every save, and serve the results page."""
+    index.init_app(app)
+    app.register_blueprint(bp)

@@ -7,19 +7,18 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import event, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import select, text
 
-from ..models import CONTENT, Publishable, TranslationMixin, utcnow
-from ..pagecache import content_changed
+from ..extensions import db
+from ..models import Publishable, Translation, utcnow
+from ..pagecache.state import content_changed, listen
+from ..registry import kinds
 
 # Tajik letters whose Russian look-alike a reader may type instead (ӣ, ӯ, й and ё lose
 # their marks in `fold` already).
 TAJIK_TO_RUSSIAN = str.maketrans({"ҳ": "х", "қ": "к", "ғ": "г", "ҷ": "ч"})
 MAX_TERMS = 10
 MAX_TERM_LENGTH = 40
-#: Text fields of a translation that are searched besides the title.
-BODY_FIELDS = ("summary", "body", "image_alt", "donor", "partners", "goals", "results")
 
 
 def fold(value: str) -> str:
@@ -41,15 +40,21 @@ def table_name(connection) -> str:
     return "search_fts" if connection.dialect.name == "sqlite" else "search_entry"
 
 
+def body_fields(translation_model) -> list[str]:
+    """What is searched besides the title: every other text staff write but the slug."""
+    return [f for f in translation_model.text_fields() if f not in ("title", "slug")]
+
+
 def _rows(item) -> list[dict]:
     deleted = item.deleted_at is not None
+    fields = body_fields(type(item).translation_class)
     return [
         {
-            "kind": item.section,
+            "kind": kinds.of(item).key,
             "item_id": item.id,
             "lang": lang,
             "title": fold(t.title),
-            "body": fold(" ".join(getattr(t, f, "") or "" for f in BODY_FIELDS)),
+            "body": fold(" ".join(getattr(t, f) or "" for f in fields)),
             "status": item.status,
             "published_at": item.published_at,
             "deleted": deleted,
@@ -85,24 +90,33 @@ def write(connection, items) -> None:
     for item in items:
         connection.execute(
             text(f"DELETE FROM {table} WHERE kind = :kind AND item_id = :item_id"),
-            {"kind": item.section, "item_id": item.id},
+            {"kind": kinds.of(item).key, "item_id": item.id},
         )
         insert(connection, _rows(item))
 
 
-@event.listens_for(Session, "after_flush")
-def _reindex(session, flush_context):
-    """Every flush that touches content updates its index rows in the same transaction."""
+def reindex(session, flush_context):
+    """Every flush that touches searched content updates its index rows in the same
+    transaction."""
     items = set()
     with session.no_autoflush:
         for obj in (*session.new, *session.dirty, *session.deleted):
             if isinstance(obj, Publishable):
                 items.add(obj)
-            elif isinstance(obj, TranslationMixin) and obj.parent is not None:
+            elif isinstance(obj, Translation) and obj.parent is not None:
                 items.add(obj.parent)
-        items = {i for i in items if i.id is not None and i not in session.deleted}
+        searched = set(kinds.models("search"))
+        items = {
+            i
+            for i in items
+            if type(i) in searched and i.id is not None and i not in session.deleted
+        }
         if items:
             write(session.connection(), items)
+
+
+def init_app(app) -> None:
+    listen(db.session, "after_flush", reindex)
 
 
 def find_any(session) -> bool:
@@ -117,7 +131,7 @@ def rebuild(session) -> int:
     connection = session.connection()
     connection.execute(text(f"DELETE FROM {table_name(connection)}"))
     count = 0
-    for model in CONTENT.values():
+    for model in kinds.models("search"):
         items = session.scalars(select(model)).all()
         write(connection, items)
         count += len(items)

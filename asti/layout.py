@@ -1,6 +1,7 @@
-"""What a public page tells search engines and link previews about itself: its description,
-Open Graph and Twitter card tags, and schema.org data. ``templates/partials/meta.html``
-renders it from ``page_meta()``, so no view has to prepare anything."""
+"""What the layout of every public page shows besides the page itself: what it tells
+search engines and link previews about itself (its description, Open Graph and Twitter
+card tags, schema.org data), rendered by ``templates/partials/meta.html`` from
+``page_meta()``, so no view has to prepare anything; and the dates those read."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,9 +10,9 @@ from flask import g, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from ..config import LANGUAGES
-from ..i18n import Localized, alternates, negotiate
-from ..models import News
+from .config import LANGUAGES
+from .i18n import Localized, alternates, negotiate
+from .models import News
 
 #: Open Graph names locales with a territory; ours are those of Tajikistan's three readers.
 OG_LOCALES = {"tg": "tg_TJ", "ru": "ru_RU", "en": "en_US"}
@@ -129,3 +130,8 @@ def page_meta(shown: Localized | None = None, title: str = "") -> PageMeta:
             "publisher": organization(lang),
         }
     return meta
+
+
+def init_app(app) -> None:
+    app.add_template_global(page_meta)
+    app.add_template_filter(w3c)

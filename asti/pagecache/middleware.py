@@ -1,192 +1,31 @@
-"""Rendered public pages, kept until the content changes.
-
-Every change of what the public may see (a save, a translation added, an image, a
-redirect, a scheduled time reached) writes a new token into the one row of
-``content_state``, in the transaction of the change itself. Each anonymous GET reads that
-row: a page kept from a request under the same token is sent again as it is (or as a
-304), without running the application; any other is rendered and kept. Since the token
-lives in the database, all gunicorn workers, and all servers of one database, agree.
-
-Pages are kept in each worker's memory (PAGE_CACHE_BYTES each) and, with PAGE_CACHE_DIR
-set, also as files that nginx sends without asking the application (deploy/nginx.conf),
-removed when a change is committed (and by ``flask --app asti pages-refresh``, run every
-minute by a timer, for scheduled items and for changes made on another server).
-
-Never kept: any request with a session cookie (staff), any response that sets a cookie
-other than the reader's language, and any response not marked public by ``mark_public``
-(the editor, errors, redirects, uploads, the health check).
-"""
+"""The page cache's WSGI layer, in front of the Flask application, and the mark by which
+the application says that a response may be kept (``mark_public``)."""
 
 import gzip
 import re
-import secrets
-import shutil
 import threading
-from collections import OrderedDict, namedtuple
+from collections import OrderedDict
 from datetime import datetime
 from pathlib import Path
 
-import click
-from flask import current_app, has_app_context, request
-from flask.cli import with_appcontext
-from sqlalchemy import event, func, select, update
-from sqlalchemy.orm import Session
+from flask import current_app, request
 from werkzeug.http import http_date, parse_cookie, parse_date, parse_etags
 
-from .extensions import db
-from .models import CONTENT, AuditEntry, ContentState, LoginAttempt, Revision, User, utcnow
+from ..extensions import db
+from ..models import utcnow
+from .files import clear, folder_token, write_atomically
+from .state import STATE_KEY, STATE_SQL, State, current_state
 
-#: Changes to these never change what the public sees.
-PRIVATE = (AuditEntry, ContentState, LoginAttempt, Revision, User)
-STATE = select(ContentState.token, ContentState.changed_at, ContentState.next_change_at).where(
-    ContentState.id == 1
-)
 #: Browsers keep public pages but ask each time whether they changed (a 304 is cheap).
 PUBLIC = "public, no-cache"
-STATE_SQL = "SELECT token, changed_at, next_change_at FROM content_state WHERE id = 1"
-State = namedtuple("State", "token changed_at next_change_at")
-STATE_KEY = "asti.content_state"
+#: Set in the WSGI environ by ``mark_public``: the response may be kept.
 CACHEABLE_KEY = "asti.cacheable"
-CHANGED_KEY = "asti.content_changed"
 #: Addresses kept as files: plain page paths, which nginx can map to a file name.
 FILE_PATH = re.compile(r"/(?:[a-z0-9-]+/)*")
-TOKEN_FILE = ".token"
 COMPRESSIBLE = ("text/", "application/xml", "application/atom+xml", "application/json")
 MIN_COMPRESS = 512
 #: Headers a 304 repeats from the full response (RFC 9110, 15.4.5).
 NOT_MODIFIED_HEADERS = {"cache-control", "etag", "last-modified", "vary", "content-location"}
-
-
-# --- The content token -----------------------------------------------------------------
-
-
-def next_scheduled(connection, now):
-    """When the earliest scheduled item appears (a published item with a future date)."""
-    times = [
-        connection.scalar(
-            select(func.min(m.published_at)).where(
-                m.status == "published", m.deleted_at.is_(None), m.published_at > now
-            )
-        )
-        for m in CONTENT.values()
-    ]
-    return min((t for t in times if t is not None), default=None)
-
-
-def bump(connection, expected: str | None = None) -> bool:
-    """Give the content a new token (only if it is still ``expected``, when given)."""
-    table = ContentState.__table__
-    now = utcnow()
-    # The write comes first: in SQLite it takes the write lock before anything is read.
-    change = update(table).where(table.c.id == 1)
-    if expected is not None:
-        change = change.where(table.c.token == expected)
-    if not connection.execute(change.values(token=secrets.token_hex(16), changed_at=now)).rowcount:
-        return False
-    due = next_scheduled(connection, now)
-    connection.execute(update(table).where(table.c.id == 1).values(next_change_at=due))
-    return True
-
-
-def content_changed(session) -> None:
-    """Mark the content as changed in the session's transaction (for writes made without
-    the ORM, such as bulk inserts; ORM flushes are noticed by themselves)."""
-    bump(session.connection())
-    session.info[CHANGED_KEY] = True
-
-
-@event.listens_for(Session, "after_flush")
-def _notice_changes(session, flush_context):
-    if any(not isinstance(o, PRIVATE) for o in (*session.new, *session.dirty, *session.deleted)):
-        content_changed(session)
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _notice_bulk_changes(orm_execute_state):
-    """``update(News)...`` and the like change rows without a flush."""
-    mapper = orm_execute_state.bind_mapper
-    if orm_execute_state.is_select or mapper is None or issubclass(mapper.class_, PRIVATE):
-        return None
-    result = orm_execute_state.invoke_statement()
-    content_changed(orm_execute_state.session)
-    return result
-
-
-@event.listens_for(Session, "after_commit")
-def _clear_files(session):
-    if session.info.pop(CHANGED_KEY, False) and has_app_context():
-        folder = current_app.config["PAGE_CACHE_DIR"]
-        if folder:
-            with db.engine.connect() as connection:
-                clear(Path(folder), connection.execute(STATE).one().token)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_changes(session):
-    session.info.pop(CHANGED_KEY, None)
-
-
-def current_state(engine):
-    """The content's token, when it last changed, and when it next will; a scheduled time
-    that has passed makes a change now. None if the database has no content state."""
-    with engine.connect() as connection:
-        state = connection.execute(STATE).first()
-        if state is None or state.next_change_at is None or state.next_change_at > utcnow():
-            return state
-        connection.rollback()
-        with connection.begin():
-            bump(connection, expected=state.token)
-        return connection.execute(STATE).first()
-
-
-MAX_FACTS = 1000
-
-
-def per_version(key, compute):
-    """A fact about the content as a whole (how many news, in which years), computed once
-    per content token in this worker: lists would otherwise count every row each time."""
-    state = request.environ.get(STATE_KEY)
-    if state is None:  # no page cache in front: read it once for this request
-        state = request.environ[STATE_KEY] = current_state(db.engine)
-    facts = current_app.extensions.setdefault("asti.facts", {})
-    known = facts.get(key)
-    if known is not None and known[0] == state.token:
-        return known[1]
-    if len(facts) >= MAX_FACTS:
-        facts.clear()
-    value = compute()
-    facts[key] = (state.token, value)
-    return value
-
-
-# --- Files for nginx ---------------------------------------------------------------------
-
-
-def clear(folder: Path, token: str) -> None:
-    """Empty the folder of pages and label it with the token its next pages belong to."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for child in folder.iterdir():
-        if child.is_dir():
-            shutil.rmtree(child, ignore_errors=True)
-        elif child.name != TOKEN_FILE:
-            child.unlink(missing_ok=True)
-    write_atomically(folder / TOKEN_FILE, token.encode())
-
-
-def folder_token(folder: Path) -> str | None:
-    try:
-        return (folder / TOKEN_FILE).read_text()
-    except OSError:
-        return None
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
-    temporary.write_bytes(data)
-    temporary.replace(path)
-
-
-# --- The WSGI layer ----------------------------------------------------------------------
 
 
 class Entry:
@@ -221,10 +60,10 @@ class Entry:
 
 
 class PageCache:
-    """WSGI middleware in front of the Flask application (see the module's docstring)."""
+    """WSGI middleware in front of the Flask application (see the package's docstring)."""
 
-    def __init__(self, app):
-        self.flask_app, self.app = app, app.wsgi_app
+    def __init__(self, app, inner):
+        self.flask_app, self.app = app, inner
         self.budget = app.config["PAGE_CACHE_BYTES"]
         self.folder = Path(app.config["PAGE_CACHE_DIR"]) if app.config["PAGE_CACHE_DIR"] else None
         self.session_cookie = app.config["SESSION_COOKIE_NAME"]
@@ -401,9 +240,6 @@ def accepts_gzip(header: str) -> bool:
     return False
 
 
-# --- The application's side --------------------------------------------------------------
-
-
 def mark_public(response):
     """A public page for an anonymous reader: validators for a 304, and a mark that it
     may be kept."""
@@ -423,22 +259,3 @@ def mark_public(response):
         request.environ[CACHEABLE_KEY] = True
         response.make_conditional(request)
     return response
-
-
-@click.command("pages-refresh")
-@with_appcontext
-def pages_refresh():
-    """Make the scheduled items that are due appear, and empty PAGE_CACHE_DIR if the
-    content changed (here or on another server). Run every minute by deploy/asti-pages.timer."""
-    state = current_state(db.engine)
-    folder = current_app.config["PAGE_CACHE_DIR"]
-    if folder and folder_token(Path(folder)) != state.token:
-        clear(Path(folder), state.token)
-        click.echo("Pages folder emptied.")
-
-
-def init_app(app) -> None:
-    app.after_request(mark_public)
-    app.cli.add_command(pages_refresh)
-    if app.config["PAGE_CACHE_BYTES"] or app.config["PAGE_CACHE_DIR"]:
-        app.wsgi_app = PageCache(app)
