@@ -25,7 +25,6 @@ import platform
 import re
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -34,12 +33,12 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
-from bench.reports import table, version
-from tests.fixtures.server import HOST, Gunicorn, flask_cli, poll, site_env
+from bench.reports import run_facts, run_rows, table, version
+from tests.fixtures.server import HOST, Gunicorn, flask_cli, poll, site_env, stop_group
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "security-audit.md"
@@ -269,12 +268,7 @@ def run_tool(command: list[str], output: Path, budget: float, env: dict | None =
         try:
             exit_code = process.wait(timeout=budget)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+            stop_group(process, grace=10)
             exit_code = None
     return exit_code, time.monotonic() - started
 
@@ -828,10 +822,7 @@ def write_report(r: dict) -> None:
         *table(
             ["", ""],
             [
-                ["date", r["date"]],
-                ["run time", f"{r['seconds'] / 60:.1f} min"],
-                ["machine", r["uname"]],
-                ["cores (nproc)", r["nproc"]],
+                *run_rows(r),
                 ["wapiti", r["versions"]["wapiti"]],
                 ["sqlmap", r["versions"]["sqlmap"]],
                 ["gunicorn", r["versions"]["gunicorn"]],
@@ -1090,12 +1081,8 @@ def main() -> int:
         "python": platform.python_version(),
     }
     seconds = time.monotonic() - started
-    uname = platform.uname()
     write_report({
-        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "seconds": seconds,
-        "uname": f"{uname.system} {uname.release} {uname.machine} ({uname.node})",
-        "nproc": os.cpu_count(),
+        **run_facts(seconds),
         "versions": versions,
         "runs": runs,
         "checks": checks,

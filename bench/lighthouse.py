@@ -33,11 +33,11 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
-from bench.reports import table, version
-from tests.fixtures.server import Gunicorn, flask_cli, site_env
+from bench.reports import run_facts, run_rows, table, version
+from tests.fixtures.server import Gunicorn, flask_cli, site_env, stop_group
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "lighthouse.md"
@@ -188,12 +188,7 @@ def lighthouse(url: str, output: Path) -> tuple[dict | None, str | None]:
         printed, _ = process.communicate(timeout=LIGHTHOUSE_SECONDS)
     except subprocess.TimeoutExpired:
         # SIGINT: chrome-launcher then kills its Chromium (started in a session of its own).
-        os.killpg(process.pid, signal.SIGINT)
-        try:
-            process.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
+        stop_group(process, signal.SIGINT)
         return None, f"no result in {LIGHTHOUSE_SECONDS} s"
     if process.returncode != 0 or not output.exists():
         tail = printed.strip().splitlines()[-5:]
@@ -477,10 +472,7 @@ def write_report(r: dict) -> None:
         *table(
             ["", ""],
             [
-                ["date", r["date"]],
-                ["run time", f"{r['seconds'] / 60:.1f} min"],
-                ["machine", r["uname"]],
-                ["cores (nproc)", r["nproc"]],
+                *run_rows(r),
                 ["load average (1 min) before / after", r["load"]],
                 ["code", r["code"]],
                 [
@@ -638,13 +630,9 @@ def main() -> int:
         "gunicorn": version([sys.executable, "-m", "gunicorn", "--version"], r"gunicorn.*"),
         "python": platform.python_version(),
     }
-    uname = platform.uname()
     write_report({
         "code": code_version(),
-        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "seconds": time.monotonic() - started,
-        "uname": f"{uname.system} {uname.release} {uname.machine} ({uname.node})",
-        "nproc": os.cpu_count(),
+        **run_facts(time.monotonic() - started),
         "load": f"{load_before:.2f} / {os.getloadavg()[0]:.2f}",
         "versions": versions,
         "runs": args.runs,

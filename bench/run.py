@@ -42,6 +42,7 @@ from tests.fixtures.server import (
     free_port,
     run_module,
     site_env,
+    stop_group,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,14 +134,8 @@ class Nginx:
         return children(self.process.pid) if self.process else []
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        if self.process is not None:
+            stop_group(self.process)
 
 
 @dataclass

@@ -7,18 +7,7 @@ from asti.extensions import db
 from asti.models import News, NewsTranslation
 from asti.text import make_slug
 from bench.data import bench_data
-from tests.fixtures.html import Page
-
-
-def page(client, url) -> Page:
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return Page(response.get_data(as_text=True))
-
-
-def card_titles(html: Page) -> list[str]:
-    """The titles of a list of news or of search results."""
-    return [" ".join(t.split()) for _, t in html.find_all("h2", class_="card-title")]
+from tests.fixtures.html import card_titles, get_page
 
 
 def bench(runner, count: int) -> str:
@@ -54,19 +43,19 @@ def test_bench_data_is_read_like_any_news(app, client, runner):
     # An English-only item, in English and (with the notice) in Russian.
     item = next(ts["en"] for ts in items.values() if set(ts) == {"en"})
     assert " — No. " in item.title
-    assert page(client, f"/en/news/{item.slug}/").text("h1") == item.title
-    html = page(client, f"/ru/news/{item.slug}/")
+    assert get_page(client, f"/en/news/{item.slug}/").text("h1") == item.title
+    html = get_page(client, f"/ru/news/{item.slug}/")
     assert html.find("h1") == ({"lang": "en"}, item.title)
     assert html.text("p", class_="notice") == "Эта страница доступна только на английском языке."
 
     # The newest items lead the news list.
-    cards = card_titles(page(client, "/en/news/"))
+    cards = card_titles(get_page(client, "/en/news/"))
     assert cards[0] == items[min(items)]["en"].title
     assert all(" — No. " in title or " — № " in title for title in cards)
 
     # Search finds an item by its serial number.
     serial = item.title.rsplit(" ", 1)[1]
-    assert item.title in card_titles(page(client, f"/en/search/?q=No.+{serial}"))
+    assert item.title in card_titles(get_page(client, f"/en/search/?q=No.+{serial}"))
 
 
 def test_bench_data_twice_adds_fresh_items(app, runner):

@@ -37,7 +37,7 @@ from asti.extensions import db
 from asti.models import News, Revision
 from tests.fixtures.apps import database_copy, dispose, make_app
 from tests.fixtures.html import form_fields
-from tests.fixtures.server import Gunicorn, SiteError, poll, site_env
+from tests.fixtures.server import Gunicorn, poll, site_env
 from tests.fixtures.staff import add_account, login_data, theirs
 
 EDITORS = ("alice@asti.tj", "bob@asti.tj", "carol@asti.tj")
@@ -132,15 +132,8 @@ def server(seeded_db, postgres, tmp_path):
         dispose(app)
         sqlite_file = None if postgres is not None else database
         url = str(database) if postgres is not None else f"sqlite:///{database}"
-        server = Server(url, sqlite_file, tmp_path, news)
-        try:
-            server.start()
-        except SiteError as error:
-            pytest.fail(str(error))
-        try:
+        with Server(url, sqlite_file, tmp_path, news) as server:
             yield server
-        finally:
-            server.stop()
 
 
 @contextlib.contextmanager

@@ -3,6 +3,7 @@ gunicorn.conf.py outside the checkout, serves pages in Tajik (compiled catalogs 
 wheel), fingerprinted static files with long cache headers, and /healthz."""
 
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -10,7 +11,7 @@ import tomllib
 import pytest
 
 from asti.config import PROJECT_ROOT
-from tests.fixtures.server import Gunicorn, SiteError, fetch, flask_cli, free_port, site_env
+from tests.fixtures.server import Gunicorn, fetch, flask_cli, free_port, site_env
 
 
 def test_every_package_is_built():
@@ -25,12 +26,21 @@ def test_every_package_is_built():
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
-    """The wheel built from this checkout, installed (without dependencies: they are the
-    test environment's) into a folder of its own."""
+    """The wheel built from this checkout's files (those git does not ignore), installed
+    (without dependencies: they are the test environment's) into a folder of its own. Built
+    from a copy: setuptools' build/ folder in the checkout may hold modules deleted since."""
     tmp = tmp_path_factory.mktemp("installed")
+    files = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=PROJECT_ROOT, check=True, capture_output=True, text=True,
+    ).stdout.split("\0")  # fmt: skip
+    for name in filter(None, files):
+        if (PROJECT_ROOT / name).is_file():  # git lists a file deleted since the last commit
+            (tmp / "source" / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(PROJECT_ROOT / name, tmp / "source" / name)
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", tmp / "wheel", "."],
-        cwd=PROJECT_ROOT, check=True, capture_output=True,
+        cwd=tmp / "source", check=True, capture_output=True,
     )  # fmt: skip
     wheel = next((tmp / "wheel").glob("*.whl"))
     subprocess.run(
@@ -54,17 +64,10 @@ def server(installed):
     assert where.stdout.startswith(str(installed / "site")), "the checkout was imported"
     log = installed / "gunicorn.log"
     config = PROJECT_ROOT / "deploy" / "gunicorn.conf.py"
-    gunicorn = Gunicorn(env, log, config=config, port=port, cwd=installed)
-    try:
-        flask_cli(env, "init-db", cwd=installed)
-        flask_cli(env, "seed-demo", cwd=installed)
-        gunicorn.start()
-    except SiteError as error:
-        pytest.fail(str(error))
-    try:
+    flask_cli(env, "init-db", cwd=installed)
+    flask_cli(env, "seed-demo", cwd=installed)
+    with Gunicorn(env, log, config=config, port=port, cwd=installed) as gunicorn:
         yield gunicorn
-    finally:
-        gunicorn.stop()
 
 
 def test_health(server):
