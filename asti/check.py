@@ -101,7 +101,7 @@ def schema_current() -> Result:
 
 def search_index() -> Result:
     """The index table exists, and is filled when there is content to find."""
-    table = "search_fts" if db.engine.dialect.name == "sqlite" else "search_entry"
+    table = index.table_name(db.engine)
     if not inspect(db.engine).has_table(table):
         return False, f"no search index (table {table}): run {INIT_DB}"
     content = any(db.session.scalar(select(m.id).limit(1)) for m in kinds.models())

@@ -190,6 +190,23 @@ class Publishable:
         return and_(cls.status == PUBLISHED, cls.published_at <= now, cls.deleted_at.is_(None))
 
     @classmethod
+    def live(cls):
+        """The items not in the trash: what staff work on."""
+        return select(cls).where(cls.deleted_at.is_(None))
+
+    @classmethod
+    def newest_first(cls, text: bool = False):
+        """The visible items, newest first: the news lists, the home page and the feed; with
+        their full text only if asked (``text``), since lists never show it."""
+        query = select(cls).where(cls.visible()).order_by(cls.published_at.desc(), cls.id.desc())
+        if not text:
+            texts = cls.translation_class
+            query = query.options(
+                selectinload(cls.translations).defer(texts.body).defer(texts.body_html)
+            )
+        return query
+
+    @classmethod
     def scheduled(cls, now: datetime):
         """SQL condition: published, but to appear after ``now``."""
         return and_(cls.status == PUBLISHED, cls.published_at > now, cls.deleted_at.is_(None))
@@ -275,19 +292,6 @@ class News(Publishable, db.Model):
     )
     program: Mapped["Program | None"] = relationship(back_populates="news")
     regions: Mapped[list["Region"]] = relationship(secondary=news_region, back_populates="news")
-
-    @classmethod
-    def newest_first(cls, text: bool = False):
-        """The published news, newest first: the lists, the home page and the feed; with
-        their articles' text only if asked (``text``), since lists never show it."""
-        query = select(cls).where(cls.visible()).order_by(cls.published_at.desc(), cls.id.desc())
-        if not text:
-            query = query.options(
-                selectinload(cls.translations)
-                .defer(NewsTranslation.body)
-                .defer(NewsTranslation.body_html)
-            )
-        return query
 
     @classmethod
     def page_options(cls):

@@ -30,14 +30,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from bench.reports import run_facts, run_rows, table, version
-from tests.fixtures.server import Gunicorn, flask_cli, site_env, stop_group
+from tests.fixtures.server import Gunicorn, fetch, flask_cli, site_env, stop_group
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "lighthouse.md"
@@ -136,11 +134,6 @@ def add_image(env: dict) -> dict[str, str]:
     if result.returncode != 0:
         raise SystemExit(f"adding the lead image failed:\n{result.stdout}{result.stderr}")
     return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-def fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return response.read().decode()
 
 
 # --- Lighthouse ------------------------------------------------------------------------
@@ -616,7 +609,7 @@ def main() -> int:
     try:
         for page in pages:
             for _ in range(WARM_REQUESTS):
-                html = fetch(base + page.path)
+                html = fetch(base + page.path)[2]
             if f'<html lang="{page.lang}"' not in html:
                 errors.append(f"{page.path} is not in {page.lang}")
         for run in range(args.runs):

@@ -41,10 +41,6 @@ def get_item(kind: Kind, item_id: int, deleted: bool = False, lock: bool = False
     return item
 
 
-def live(model):
-    return select(model).where(model.deleted_at.is_(None))
-
-
 def build_form(kind: Kind, item=None):
     """The item's form: bound to the POSTed data if any, else filled from the item."""
     data = {}
@@ -167,7 +163,7 @@ def index():
     rows = []
     for kind in kinds:
         model = kind.model
-        query = live(model).order_by(model.published_at.desc(), model.id.desc()).limit(PER_PAGE)
+        query = model.live().order_by(model.published_at.desc(), model.id.desc()).limit(PER_PAGE)
         rows += [(kind, item) for item in db.session.scalars(query)]
     return render_template("editor/index.html", rows=rows)
 
@@ -176,7 +172,7 @@ def index():
 def items(kind):
     """All items of one kind."""
     model = kind.model
-    query = live(model).order_by(model.published_at.desc(), model.id.desc())
+    query = model.live().order_by(model.published_at.desc(), model.id.desc())
     pagination = db.paginate(query, per_page=PER_PAGE)
     return render_template("editor/items.html", kind=kind, pagination=pagination)
 

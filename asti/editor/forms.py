@@ -100,7 +100,7 @@ NONE = [(None, "—")]
 def titled(model, lang: str, *where) -> list[tuple[int, str]]:
     """Choices for a select: the items of ``model`` not in the trash, each titled in the
     editor's language ``lang`` (or a fallback)."""
-    items = db.session.scalars(select(model).where(model.deleted_at.is_(None), *where))
+    items = db.session.scalars(model.live().where(*where))
     return [(i.id, localize(i, lang).t.title) for i in items if i.translations]
 
 

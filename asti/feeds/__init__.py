@@ -99,9 +99,7 @@ def atom():
     URL's language or its fallback."""
     items = []
     for model in kinds.models("feed"):
-        newest = model.published_at.desc(), model.id.desc()
-        query = select(model).where(model.visible()).order_by(*newest).limit(FEED_SIZE)
-        items += db.session.scalars(query).all()
+        items += db.session.scalars(model.newest_first(text=True).limit(FEED_SIZE)).all()
     items.sort(key=lambda i: (i.published_at, i.id), reverse=True)
     entries = localize_all(items[:FEED_SIZE])
     body = render_template(

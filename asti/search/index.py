@@ -35,9 +35,10 @@ def terms(query: str) -> list[str]:
     return [w[:MAX_TERM_LENGTH] for w in words[:MAX_TERMS]]
 
 
-def table_name(connection) -> str:
-    """Where the index lives: an FTS5 table in SQLite, a tsvector table elsewhere."""
-    return "search_fts" if connection.dialect.name == "sqlite" else "search_entry"
+def table_name(connectable) -> str:
+    """Where the index lives (for a connection or an engine): an FTS5 table in SQLite, a
+    tsvector table elsewhere."""
+    return "search_fts" if connectable.dialect.name == "sqlite" else "search_entry"
 
 
 def body_fields(translation_model) -> list[str]:
@@ -68,8 +69,9 @@ def insert(connection, rows: list[dict]) -> None:
     published_at and deleted."""
     if not rows:
         return
-    if connection.dialect.name == "sqlite":  # FTS5 columns are untyped text: a sortable
-        rows = [  # string, and 0/1
+    if connection.dialect.name == "sqlite":
+        # FTS5 columns are untyped text: the date as a sortable string, a flag as 0 or 1.
+        rows = [
             {**row, "published_at": row["published_at"].strftime("%Y-%m-%d %H:%M:%S"),
              "deleted": int(row["deleted"])}
             for row in rows
