@@ -23,7 +23,7 @@ from ..config import LANGUAGES
 from ..extensions import db
 from ..i18n import show
 from ..images import ImageRejected, store_image
-from ..models import Image, Revision, utcnow
+from ..models import Image, utcnow
 from ..registry import Kind, kinds
 from . import bp
 from .records import apply, audit, item_columns, record, snapshot
@@ -157,17 +157,6 @@ def save(kind: Kind, item=None):
     return redirect(url_for("editor.edit", kind=kind, item_id=item.id))
 
 
-@bp.get("/")
-def index():
-    """The translation matrix: every item against every language."""
-    rows = []
-    for kind in kinds:
-        model = kind.model
-        query = model.live().order_by(model.published_at.desc(), model.id.desc()).limit(PER_PAGE)
-        rows += [(kind, item) for item in db.session.scalars(query)]
-    return render_template("editor/index.html", rows=rows)
-
-
 @bp.get("/<kind:kind>/")
 def items(kind):
     """All items of one kind."""
@@ -230,46 +219,4 @@ def untrash(kind, item_id):
     audit("restored from trash", item)
     db.session.commit()
     flash(_("Restored."))
-    return redirect(url_for("editor.edit", kind=kind, item_id=item.id))
-
-
-@bp.get("/<kind:kind>/<int:item_id>/revisions/")
-def revisions(kind, item_id):
-    """Every saved state of an item, newest first."""
-    item = get_item(kind, item_id)
-    query = (
-        select(Revision)
-        .where(Revision.kind == kind.key, Revision.item_id == item.id)
-        .order_by(Revision.id.desc())
-    )
-    return render_template(
-        "editor/revisions.html", kind=kind, item=item, revisions=db.session.scalars(query).all()
-    )
-
-
-def get_revision(revision_id: int) -> tuple[Revision, Kind, object]:
-    """The revision, its item's kind and its item (not in the trash), or 404."""
-    revision = db.session.get(Revision, revision_id)
-    if revision is None or revision.kind not in kinds:
-        raise NotFound()
-    kind = kinds[revision.kind]
-    return revision, kind, get_item(kind, revision.item_id)
-
-
-@bp.get("/revisions/<int:revision_id>")
-def revision(revision_id):
-    """One saved state, field by field."""
-    rev, kind, item = get_revision(revision_id)
-    return render_template("editor/revision.html", rev=rev, item=item, kind=kind)
-
-
-@bp.post("/revisions/<int:revision_id>/restore")
-def restore(revision_id):
-    """Make an old revision the current state (itself saved as a new revision)."""
-    rev, kind, item = get_revision(revision_id)
-    apply(item, rev.data)
-    item.updated_at = utcnow()
-    record(item, f"restored version {rev.version}")
-    db.session.commit()
-    flash(_("The earlier version has been restored."))
     return redirect(url_for("editor.edit", kind=kind, item_id=item.id))
