@@ -74,6 +74,7 @@ EDITOR_GETS = [
     "/editor/news/1",
     "/editor/news/1/preview/en",
     "/editor/news/1/revisions/",
+    "/editor/news/1/compare",
     "/editor/revisions/1",
     "/editor/trash/",
     "/editor/redirects/",
