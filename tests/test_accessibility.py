@@ -51,9 +51,10 @@ def test_public_pages_have_no_violations(browser, live_site, viewport):
     assert found == [], json.dumps(found, ensure_ascii=False, indent=1)
 
 
-def test_editor_pages_have_no_violations(browser, live_site):
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_editor_pages_have_no_violations(browser, live_site, viewport):
     """Every page of the editor, for an administrator, after one save (for a revision)."""
-    context = checker_context(browser, live_site, VIEWPORTS["desktop"])
+    context = checker_context(browser, live_site, VIEWPORTS[viewport])
     page = context.new_page()
     found = violations(page, live_site + "/editor/login")
     page.get_by_label("Email").fill(ADMIN)

@@ -69,6 +69,7 @@ WRONG_LOGIN = "The email or password is not correct."
 
 EDITOR_GETS = [
     "/editor/",
+    "/editor/translations/",
     *(f"/editor/{kind}/" for kind in KINDS),
     *(f"/editor/{kind}/new" for kind in KINDS),
     "/editor/news/1",
@@ -679,7 +680,8 @@ def test_payloads_in_every_field_stay_text(app, admin, client, payload):
     editor_urls = [
         f"/editor/news/{news}/preview/en", f"/editor/programs/{program}/preview/ru",
         f"/editor/programs/{program}", f"/editor/revisions/{revision}", "/editor/news/",
-        "/editor/programs/", "/editor/", "/editor/trash/", "/editor/audit/",
+        "/editor/programs/", "/editor/", "/editor/translations/", "/editor/trash/",
+        "/editor/audit/",
     ]  # fmt: skip
     for url in editor_urls:
         assert_inert(html_of(admin.get(url)), url)
@@ -757,8 +759,8 @@ def test_photo_is_published_without_its_metadata(app, admin, client):
 
 
 def matrix(client, kind, item_id) -> dict[str, tuple[str, str, str | None]]:
-    """An item's row in the matrix at /editor/: lang -> (state, label, link)."""
-    html = html_of(client.get("/editor/"))
+    """An item's row in the matrix at /editor/translations/: lang -> (state, label, link)."""
+    html = html_of(client.get("/editor/translations/"))
     for row in re.findall(r"<tr>.*?</tr>", html, re.S):
         if f'href="/editor/{kind}/{item_id}"' in row:
             cells = re.findall(r'<td class="state-(\w+)">(.*?)</td>', row, re.S)

@@ -92,7 +92,9 @@ def test_a_kind_declared_once_is_everywhere(app, admin, client, leaflets):
 
     dashboard = get_page(admin, "/editor/")
     assert f"/editor/leaflets/{item_id}" in {a["href"] for a, _ in dashboard.find_all("a")}
-    assert "Leaflet" in dashboard.text("table", class_="matrix")
+    assert "Leaflet A security leaflet" in dashboard.text("main")  # kind, title
+    matrix = get_page(admin, "/editor/translations/")
+    assert "Leaflet" in matrix.text("table", class_="matrix")
 
     preview = get_page(admin, f"/editor/leaflets/{item_id}/preview/en")
     assert preview.text("h1") == "A security leaflet"
