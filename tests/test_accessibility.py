@@ -17,9 +17,13 @@ RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 VIEWPORTS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 900}}
 
 
-def violations(page, url: str, status: int = 200) -> list[str]:
-    """axe's violations on the page at ``url``, one readable line each."""
-    assert page.goto(url).status == status, url
+def violations(page, url: str | None, status: int = 200) -> list[str]:
+    """axe's violations on the page at ``url`` (None: the page the tab shows), one readable
+    line each."""
+    if url is None:
+        url = page.url
+    else:
+        assert page.goto(url).status == status, url
     page.add_script_tag(path=str(AXE))  # the context bypasses CSP for this checker only
     result = page.evaluate(
         "rules => axe.run(document, {runOnly: {type: 'tag', values: rules}})", RULES
@@ -67,5 +71,14 @@ def test_editor_pages_have_no_violations(browser, live_site, viewport):
     found += violations(page, page.url)  # the form with its "Saved." message
     for url in EDITOR_PAGES.values():
         found += violations(page, live_site + url)
+    # Pages that answer a form: its refusal (the error summary), the preview of its text.
+    page.goto(f"{live_site}/editor/news/new")
+    page.get_by_role("button", name="Publish").click()
+    page.locator(".error-summary").wait_for()
+    found += violations(page, None)
+    page.goto(f"{live_site}/editor/news/1")
+    page.get_by_role("button", name="Preview").click()
+    page.locator(".preview-bar").wait_for()
+    found += violations(page, None)
     context.close()
     assert found == [], json.dumps(found, ensure_ascii=False, indent=1)

@@ -49,6 +49,27 @@ def make_jpeg(path: Path) -> Path:
     return path
 
 
+def count_loads(page: Page) -> list[str]:
+    """What the tab loads as pages: every visit and form submission (not the page a
+    redirect leads to, which is part of the same step)."""
+    loads = []
+
+    def seen(request):
+        if request.is_navigation_request() and request.redirected_from is None:
+            loads.append(f"{request.method} {request.url}")
+
+    page.on("request", seen)
+    return loads
+
+
+def open_section(page: Page, lang: str) -> Locator:
+    """The item form's section of ``lang``, opened if it was closed (a click, no page load)."""
+    section = page.locator(f"#lang-{lang}")
+    if section.get_attribute("open") is None:
+        section.locator("> summary").click()
+    return section
+
+
 def image_loaded(page: Page) -> bool:
     """Wait until the article's image has been fetched (or failed), then say if it loaded."""
     page.wait_for_function(
@@ -69,18 +90,17 @@ def test_write_publish_and_read_a_tajik_news_item(browser, live_site, tmp_path):
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Log in").click()
         expect(page).to_have_url(f"{live_site}/editor/")
-        expect(page.get_by_role("heading", name="Translations", level=1)).to_be_visible()
+        expect(page.get_by_role("heading", name="Overview", level=1)).to_be_visible()
 
         # 2. A new news item, in Tajik only, with an image, published at once.
         page.goto("/editor/news/new")
-        tajik = page.locator("#lang-tg")
+        tajik = open_section(page, "tg")
         tajik.get_by_label("Title", exact=True).fill(TITLE)
         tajik.get_by_label("Text", exact=True).fill(BODY)
         tajik.get_by_label("Image description", exact=True).fill(IMAGE_ALT)
         page.locator("input[name=image]").set_input_files(make_jpeg(tmp_path / "photo.jpg"))
-        page.get_by_label("Status", exact=True).select_option(label="Published")
-        page.get_by_role("button", name="Save").click()
-        expect(page.get_by_role("status")).to_have_text("Saved.")
+        page.get_by_role("button", name="Publish").click()
+        expect(page.get_by_role("status")).to_have_text("Published. See it on the site")
         expect(page).to_have_url(re.compile(rf"^{re.escape(live_site)}/editor/news/\d+$"))
 
         # 3. The Tajik site lists it first; the article shows the text and the image.
@@ -444,3 +464,48 @@ def test_the_focus_outline_contrasts_with_the_page_around_it(browser, live_site)
             if contrast < MIN_CONTRAST:
                 faint[element.evaluate("el => el.outerHTML.slice(0, 60)")] = round(contrast, 2)
         assert not faint, f"focus outlines under {MIN_CONTRAST}:1 contrast: {faint}"
+
+
+def test_write_preview_and_publish_in_two_languages_in_few_steps(browser, live_site, tmp_path):
+    """The newsroom's week: a news item in Tajik and Russian with a photo, saved as a draft,
+    previewed, published from the preview, then seen on the site: at most 9 page loads and
+    form submissions (18 before the buttons said what they do). It is dated when it is
+    published, not when its draft was saved."""
+    context = english_context(browser, live_site)
+    page = context.new_page()
+    loads = count_loads(page)
+    try:
+        page.goto("/editor/")
+        page.get_by_label("Email").fill(EDITOR)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.get_by_role("link", name="New: News").first.click()
+        expect(page).to_have_url(f"{live_site}/editor/news/new")
+
+        tajik = open_section(page, "tg")
+        tajik.get_by_label("Title", exact=True).fill("Омӯзиш дар Исфара")
+        tajik.get_by_label("Text", exact=True).fill("Мавзӯҳо:\n- амният\n- ҷавонон")
+        russian = open_section(page, "ru")
+        russian.get_by_label("Title", exact=True).fill("Тренинг в Исфаре")
+        russian.get_by_label("Text", exact=True).fill("Темы:\n- безопасность\n- молодёжь")
+        page.locator("input[name=image]").set_input_files(make_jpeg(tmp_path / "photo.jpg"))
+        page.get_by_role("button", name="Save draft").click()
+        expect(page.get_by_role("status")).to_contain_text("Draft saved.")
+        drafted = page.evaluate("new Date().toISOString().slice(0, 19) + 'Z'")
+
+        page.get_by_role("button", name="Preview").click()
+        expect(page.locator(".preview-bar")).to_contain_text("Preview, not published")
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        expect(page.locator("article .prose li")).to_have_count(2)
+        page.locator(".preview-bar").get_by_role("button", name="Publish").click()
+        expect(page.get_by_role("status")).to_contain_text("Published.")
+
+        page.get_by_role("link", name="See it on the site").first.click()
+        expect(page).to_have_url(re.compile(rf"^{re.escape(live_site)}/en/news/[^/]+/$"))
+        assert image_loaded(page), "the article's image did not load"
+        data = page.locator("script[type='application/ld+json']").first.text_content()
+        published = re.search(r'"datePublished": ?"([^"]+)"', data).group(1)
+        assert published >= drafted, (published, drafted)
+        assert len(loads) <= 9, loads
+    finally:
+        context.close()

@@ -74,6 +74,7 @@ EDITOR_GETS = [
     *(f"/editor/{kind}/new" for kind in KINDS),
     "/editor/news/1",
     "/editor/news/1/preview/en",
+    "/editor/news/1/delete",
     "/editor/news/1/revisions/",
     "/editor/news/1/compare",
     "/editor/revisions/1",
@@ -89,6 +90,8 @@ EDITOR_POSTS = [
     "/editor/news/new",
     "/editor/news/1",
     "/editor/news/1/delete",
+    "/editor/news/new/preview",
+    "/editor/news/1/preview/ru",
     "/editor/trash/news/2/restore",
     "/editor/revisions/1/restore",
     "/editor/redirects/",
@@ -132,7 +135,7 @@ def test_editor_pages_need_a_login(client, url):
 def test_editor_actions_refuse_anonymous_users(app, admin, client, url):
     """A POST with a valid token but no login is sent to the login form; nothing changes."""
     edit(admin, "news", 1, {"en-title": "Saved once, so revision 1 exists"})
-    press(admin, "/editor/news/2", "/editor/news/2/delete")
+    press(admin, "/editor/news/2/delete", "/editor/news/2/delete")
     before = all_rows(app)
     token = csrf_of(html_of(client.get("/editor/login")))
     assert_sent_to_login(client.post(url, data={"csrf_token": token}), url)
@@ -311,7 +314,7 @@ def test_login_without_a_valid_token_is_refused(app, accounts, token):
 def test_editor_post_without_a_valid_token_is_refused(app, admin, client, action, token):
     """Saving or deleting without the session's token: 400 and nothing changes."""
     saving = action == "/editor/news/1"
-    fields = form_fields(html_of(admin.get("/editor/news/1")), None if saving else action)
+    fields = form_fields(html_of(admin.get(action)), None if saving else action)
     if saving:
         fields["en-title"] = "Changed by a forged request"
     fields.pop("csrf_token")
@@ -327,7 +330,7 @@ def test_refused_token_keeps_the_typed_text(app, admin):
     """An item form refused for its token comes back with the text, and saves when sent
     again (with the fresh token it now carries)."""
     fields = form_fields(html_of(admin.get("/editor/news/new")))
-    fields.update({"status": "published", "en-title": "Long afternoon", "en-body": "Much text"})
+    fields.update({"action": "publish", "en-title": "Long afternoon", "en-body": "Much text"})
     fields["csrf_token"] = "expired"
     response = admin.post("/editor/news/new", data=fields)
     assert response.status_code == 400
@@ -462,7 +465,7 @@ def test_news_lifecycle_in_one_language(app, admin, client, lang):
     assert article.text("h1") == f"{title} (2)"
     assert "<strong>text</strong>" in html_of(client.get(url))
 
-    press(admin, f"/editor/news/{item}", f"/editor/news/{item}/delete")
+    press(admin, f"/editor/news/{item}/delete", f"/editor/news/{item}/delete")
     get_page(client, url, 404)
     assert f"{title} (2)" not in link_texts(get_page(client, f"/{lang}/news/"))
     trash = get_page(admin, "/editor/trash/")
@@ -526,7 +529,7 @@ def test_page_key_must_be_free(admin, key):
 
 def test_form_without_any_language_is_refused(app, admin):
     """Every language empty: 400, and the other fields keep what was chosen."""
-    chosen = {"status": "published", "published_at": "2024-03-01T10:30", "program_id": "2",
+    chosen = {"published_at": "2024-03-01T10:30", "program_id": "2",
               "region_ids": ["2", "3"]}  # fmt: skip
     response = submit(admin, "/editor/news/new", chosen, status=400)
     assert alert(html_of(response)) == "Fill in at least one language."
@@ -591,7 +594,7 @@ def test_scheduled_news_appears_when_its_time_comes(app, admin, client):
 
 def test_draft_is_previewable_only(admin, client):
     """A draft is neither listed nor served, but the editor's preview shows it."""
-    item = create(admin, "news", {"en-title": "Unfinished", "status": "draft"})
+    item = create(admin, "news", {"en-title": "Unfinished", "action": "draft"})
     assert "Unfinished" not in link_texts(get_page(client, "/en/news/"))
     get_page(client, "/en/news/unfinished/", 404)
     preview = get_page(admin, f"/editor/news/{item}/preview/en")
@@ -676,7 +679,7 @@ def test_payloads_in_every_field_stay_text(app, admin, client, payload):
     assert get_page(client, urls[0]).text("h1") == payload.strip()  # shown, as text
 
     revision = revision_ids(app, "news", news)[-1]
-    press(admin, f"/editor/news/{news}", f"/editor/news/{news}/delete")
+    press(admin, f"/editor/news/{news}/delete", f"/editor/news/{news}/delete")
     editor_urls = [
         f"/editor/news/{news}/preview/en", f"/editor/programs/{program}/preview/ru",
         f"/editor/programs/{program}", f"/editor/revisions/{revision}", "/editor/news/",
@@ -803,7 +806,7 @@ def test_translation_matrix(app, admin):
     assert matrix(admin, "news", item)["ru"] == ("outdated", "outdated", f"{edit_url}#lang-ru")
     assert matrix(admin, "news", item)["tg"][0] == "present"
     form = get_page(admin, edit_url)
-    assert "state-outdated" in form.find("fieldset", id="lang-ru")[0]["class"]
+    assert "state-outdated" in form.find("details", id="lang-ru")[0]["class"]
     assert form.find("input", name="ru-confirm")[0]["type"] == "checkbox"
 
     edit(admin, "news", item, {"ru-confirm": "y"})
@@ -911,7 +914,7 @@ def test_save_holds_the_item_until_it_commits(app, admin, monkeypatch):
     from asti.editor import content
 
     item = create(admin, "news", {"en-title": "Locked", "en-body": "Original text"})
-    store_upload, blocked = content.upload, []
+    store_upload, blocked = content.take_image, []
     url = app.config["SQLALCHEMY_DATABASE_URI"]
 
     def other_worker_tries_to_write(form):
@@ -933,7 +936,7 @@ def test_save_holds_the_item_until_it_commits(app, admin, monkeypatch):
                 other.rollback()
         return store_upload(form)
 
-    monkeypatch.setattr(content, "upload", other_worker_tries_to_write)
+    monkeypatch.setattr(content, "take_image", other_worker_tries_to_write)
     edit(admin, "news", item, {"en-body": "My text"})
     assert blocked and "lock" in blocked[0]
     assert texts(app, News, item)["en"]["body"] == "My text"

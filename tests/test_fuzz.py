@@ -889,5 +889,5 @@ def test_nul_in_a_news_filter_is_a_404(site, query):
 
 def test_nul_in_a_title_is_not_a_500(newsroom):
     client, token = newsroom.client, newsroom.token
-    pairs = [("status", b"draft"), ("en-title", b"NUL\x00title")]
+    pairs = [("action", b"draft"), ("en-title", b"NUL\x00title")]
     assert post(client, "/editor/news/new", token, pairs).status_code in (302, 400)

@@ -9,6 +9,7 @@ import subprocess
 import pytest
 
 from asti.config import PROJECT_ROOT
+from tests.fixtures.html import form_fields
 from tests.fixtures.pagetypes import EDITOR_PAGES, all_public_pages
 from tests.fixtures.staff import edit
 
@@ -58,4 +59,9 @@ def test_editor_pages_are_valid_html(app, admin, tmp_path):
         response = admin.get(url)
         assert response.status_code == 200, url
         pages[f"{name} {url}"] = response.data
+    # Pages that answer a form: its refusal (the error summary), the preview of its text.
+    refused = form_fields(admin.get("/editor/news/new").text) | {"ru-body": "No title"}
+    pages["editor: refused form"] = admin.post("/editor/news/new", data=refused).data
+    typed = form_fields(admin.get("/editor/news/1").text) | {"ru-body": "Not saved yet"}
+    pages["editor: preview of the form"] = admin.post("/editor/news/1/preview/ru", data=typed).data
     assert validate(pages, tmp_path / "vnu") == []

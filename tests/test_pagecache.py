@@ -207,10 +207,10 @@ def test_added_translation_replaces_the_fallback(app, admin, client):
 
 def test_published_draft_appears(app, admin, client):
     """A draft is absent from the kept list; once published it is listed and served."""
-    item = create(admin, "news", {"en-title": "Draft to publish", "status": "draft"})
+    item = create(admin, "news", {"en-title": "Draft to publish", "action": "draft"})
     assert "Draft to publish" not in link_texts(get_page(client, "/en/news/"))
     from_cache(app, client, "/en/news/")
-    edit(admin, "news", item, {"status": "published"})
+    edit(admin, "news", item, {"action": "publish"})
     assert "Draft to publish" in link_texts(get_page(client, "/en/news/"))
     assert get_page(client, "/en/news/draft-to-publish/").text("h1") == "Draft to publish"
 
@@ -223,7 +223,7 @@ def test_trashed_item_disappears_and_comes_back(app, admin, client):
     for page in (url, "/en/news/"):
         client.get(page)
         from_cache(app, client, page)
-    press(admin, f"/editor/news/{item}", f"/editor/news/{item}/delete")
+    press(admin, f"/editor/news/{item}/delete", f"/editor/news/{item}/delete")
     get_page(client, url, 404)
     assert "Trashed for a while" not in link_texts(get_page(client, "/en/news/"))
     from_cache(app, client, "/en/news/")
@@ -288,7 +288,7 @@ def test_change_saved_by_another_worker(app, admin, worker):
 def test_previewed_draft_never_reaches_readers(app, admin, client):
     """A draft the editor previews is neither served, listed nor kept for readers."""
     get_page(client, "/en/news/")
-    item = create(admin, "news", {"en-title": "Secret draft", "status": "draft"})
+    item = create(admin, "news", {"en-title": "Secret draft", "action": "draft"})
     assert get_page(admin, f"/editor/news/{item}/preview/en").text("h1") == "Secret draft"
     get_page(client, "/en/news/secret-draft/", 404)
     assert "Secret draft" not in link_texts(get_page(client, "/en/news/"))

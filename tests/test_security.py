@@ -84,7 +84,7 @@ def test_scanner_probes_are_not_500s(app, client):
     token = csrf_of(html_of(client.get("/editor/news/1")))
     as_files = {
         name: (io.BytesIO(value.encode()), "field.txt")
-        for name, value in {"csrf_token": token, "en-title": "x", "status": "published",
+        for name, value in {"csrf_token": token, "en-title": "x", "action": "publish",
                             "published_at": "2020-01-01T00:00", "version": "1"}.items()
     }  # fmt: skip
     response = client.post("/editor/news/1", data=as_files, content_type="multipart/form-data")

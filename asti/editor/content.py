@@ -1,6 +1,7 @@
 """Editing content: lists, one form per item with a section per language, preview,
-trash, revisions, and the translation matrix. Nothing typed is lost: a refused save shows
-the form again with the text as it was sent."""
+trash, and the buttons that say what staff mean (Save draft, Preview, Publish, Unpublish).
+Nothing typed is lost: a refused save shows the form again with the text as it was sent,
+and a photo sent with it is kept."""
 
 from pathlib import Path
 
@@ -13,22 +14,35 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale, to_user_timezone, to_utc
+from flask_babel import (
+    force_locale,
+    format_datetime,
+    get_locale,
+    refresh,
+    to_user_timezone,
+    to_utc,
+)
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import NotFound
 
 from ..config import LANGUAGES
 from ..extensions import db
-from ..i18n import show
+from ..i18n import localize, negotiate, show
 from ..images import ImageRejected, store_image
-from ..models import Image, utcnow
+from ..models import DRAFT, PUBLISHED, Image, Revision, utcnow
 from ..registry import Kind, kinds
 from . import bp
+from .diff import words
 from .records import apply, audit, item_columns, record, snapshot
 
 PER_PAGE = 50
+
+#: What the buttons of an item's form ask for (``action``). Without one (a script, or a
+#: browser that sends no button), a save keeps the item as public as it was.
+DRAFT_ACTION, PUBLISH, UNPUBLISH, SAVE, BACK = "draft", "publish", "unpublish", "save", "edit"
 
 
 def get_item(kind: Kind, item_id: int, deleted: bool = False, lock: bool = False):
@@ -47,7 +61,8 @@ def build_form(kind: Kind, item=None):
     if item is not None:
         data = {c.name: getattr(item, c.name) for c in item_columns(kind.model)}
         data["version"] = item.version
-        data["published_at"] = to_user_timezone(item.published_at).replace(tzinfo=None)
+        if item.published_at is not None:
+            data["published_at"] = to_user_timezone(item.published_at).replace(tzinfo=None)
         if hasattr(item, "regions"):
             data["region_ids"] = [r.id for r in item.regions]
         fields = kind.translation_model.text_fields()
@@ -59,9 +74,10 @@ def build_form(kind: Kind, item=None):
 
 
 def content_of(form, model) -> dict:
-    """The form's content in the shape of a revision snapshot (see records.apply)."""
+    """The form's content in the shape of a revision snapshot (see records.apply), its
+    ``published_at`` being the date typed, if any."""
     data = {c.name: form[c.name].data for c in item_columns(model) if c.name in form}
-    data["published_at"] = to_utc(form.published_at.data) if form.published_at.data else utcnow()
+    data["published_at"] = to_utc(form.published_at.data) if form.published_at.data else None
     if "region_ids" in form:
         data["region_ids"] = form.region_ids.data
     data["translations"] = {
@@ -72,27 +88,54 @@ def content_of(form, model) -> dict:
     return data
 
 
-def upload(form) -> int | None:
-    """Store an uploaded image; its id, or None when no file was sent."""
+def take_image(form) -> int | None:
+    """The id of the image this form brings: a file just chosen (stored now), else one
+    stored from an earlier sending of the same form; None if neither."""
     file = form.image.data
-    if not file or not getattr(file, "filename", ""):
-        return None
-    stored = store_image(
-        file.stream,
-        Path(current_app.instance_path) / "media",
-        current_app.config["MAX_IMAGE_BYTES"],
-    )
-    image = db.session.scalar(select(Image).where(Image.key == stored.key))
-    if image is None:
-        image = Image(key=stored.key, width=stored.width, height=stored.height)
-        db.session.add(image)
-        db.session.flush()
-    return image.id
+    if file and getattr(file, "filename", ""):
+        stored = store_image(
+            file.stream,
+            Path(current_app.instance_path) / "media",
+            current_app.config["MAX_IMAGE_BYTES"],
+        )
+        image = db.session.scalar(select(Image).where(Image.key == stored.key))
+        if image is None:
+            image = Image(key=stored.key, width=stored.width, height=stored.height)
+            db.session.add(image)
+            db.session.flush()
+        form.uploaded_image.data = image.id
+        return image.id
+    if form.uploaded_image.data and db.session.get(Image, form.uploaded_image.data):
+        return form.uploaded_image.data
+    form.uploaded_image.data = None
+    return None
+
+
+def checked(form) -> bool:
+    """Validate the form and store the image it brings, even when the rest is refused, so
+    that the form shown again lists it and nobody chooses the same file twice."""
+    valid = form.validate()
+    try:
+        take_image(form)
+    except ImageRejected as error:
+        form.image.errors.append(error.message)
+        valid = False
+    if not valid:
+        db.session.commit()  # the image only: nothing else has changed
+    return valid
 
 
 def edit_page(kind, form, item=None, status=200, theirs=None):
+    chosen = db.session.get(Image, form.uploaded_image.data) if form.uploaded_image.data else None
     return render_template(
-        "editor/edit.html", kind=kind, form=form, item=item, theirs=theirs
+        "editor/edit.html",
+        kind=kind,
+        form=form,
+        item=item,
+        theirs=theirs,
+        chosen=chosen,
+        original_changes=original_changes,
+        public=item is not None and item.status == PUBLISHED,
     ), status
 
 
@@ -120,22 +163,53 @@ def refused_form(kind: Kind, item_id: int | None = None):
     return edit_page(kind, form, item, 400)
 
 
+def publication(data: dict, item, action: str) -> tuple[str, object]:
+    """The status and publication date a save leaves: Publish dates the item with the
+    time typed, else the first publication's, else now; a draft keeps only a typed date."""
+    public = action == PUBLISH or (action == SAVE and item is not None and item.status == PUBLISHED)
+    typed = data["published_at"]
+    kept = item.published_at if item is not None else None
+    if typed is not None and kept is not None and typed == kept.replace(second=0, microsecond=0):
+        typed = kept  # the form shows minutes: the same minute is the stored date, unchanged
+    if not public:
+        return DRAFT, typed
+    return PUBLISHED, typed or (item.published_at if item is not None else None) or utcnow()
+
+
+def saved_message(kind: Kind, item, action: str) -> Markup:
+    """What a save did, with a link to the public page when readers can see it."""
+    if item.status == DRAFT:
+        text = (
+            _("Unpublished: readers no longer see it.")
+            if action == UNPUBLISH
+            else _("Draft saved. Readers do not see it.")
+        )
+        return Markup("{}").format(text)
+    if item.is_scheduled:
+        when = format_datetime(item.published_at, "short")
+        return Markup("{}").format(_("Scheduled: it appears on the site on %(when)s.", when=when))
+    text = _("Published.") if action == PUBLISH else _("Saved.")
+    url = localize(item, str(get_locale())).url
+    return Markup('{} <a href="{}">{}</a>').format(text, url, _("See it on the site"))
+
+
 def save(kind: Kind, item=None):
     """Create or update an item from its form."""
     model = kind.model
     form = build_form(kind, item)
-    if not form.validate_on_submit():
-        return edit_page(kind, form, item, 400 if request.method == "POST" else 200)
+    if request.method != "POST":
+        return edit_page(kind, form, item)
+    action = request.form.get("action", SAVE)
+    if action == BACK:  # from the preview: the form as it was sent, nothing saved
+        return edit_page(kind, form, item)
+    if not checked(form):
+        return edit_page(kind, form, item, 400)
     if item is not None and form.version.data != str(item.version):
         return conflict(kind, form, item)
     data = content_of(form, model)
-    try:
-        image_id = upload(form)
-    except ImageRejected as error:
-        form.image.errors.append(error.message)
-        return edit_page(kind, form, item, 400)
-    if image_id is not None:
-        data["image_id"] = image_id
+    data["status"], data["published_at"] = publication(data, item, action)
+    if form.uploaded_image.data is not None:
+        data["image_id"] = form.uploaded_image.data
     elif form.remove_image.data:
         data["image_id"] = None
     created = item is None
@@ -149,19 +223,49 @@ def save(kind: Kind, item=None):
                 item.translations[lang].updated_at = utcnow()
         if not created:
             item.updated_at = utcnow()  # every save bumps the version, even text-only ones
-        record(item, "created" if created else "saved")
+        verb = {PUBLISH: "published", UNPUBLISH: "unpublished"}.get(action, "saved")
+        record(item, "created" if created else verb)
         db.session.commit()
     except StaleDataError:
         return conflict(kind, form, item)
-    flash(_("Saved."))
+    flash(saved_message(kind, item, action))
     return redirect(url_for("editor.edit", kind=kind, item_id=item.id))
+
+
+def original_changes(item, lang: str) -> dict[str, Markup]:
+    """What changed in the original's text since the translation in ``lang`` was last
+    saved, field by field as a word diff: what a translator has to bring over. Empty when
+    no revision tells what the original said then."""
+    translation, source = item.translations.get(lang), item.source
+    if translation is None or source is None or translation is source:
+        return {}
+    # The save that last touched the translation recorded the original as it was then.
+    then = db.session.scalar(
+        select(Revision)
+        .where(
+            Revision.kind == kinds.of(item).key,
+            Revision.item_id == item.id,
+            Revision.created_at >= translation.updated_at,
+        )
+        .order_by(Revision.created_at, Revision.id)
+        .limit(1)
+    )
+    old = then.data["translations"].get(source.lang) if then is not None else None
+    if old is None:
+        return {}
+    fields = type(translation).text_fields()
+    return {
+        name: words(old.get(name) or "", getattr(source, name) or "")
+        for name in fields
+        if (old.get(name) or "") != (getattr(source, name) or "")
+    }
 
 
 @bp.get("/<kind:kind>/")
 def items(kind):
-    """All items of one kind."""
+    """All items of one kind, undated drafts first."""
     model = kind.model
-    query = model.live().order_by(model.published_at.desc(), model.id.desc())
+    query = model.live().order_by(model.published_at.desc().nulls_first(), model.id.desc())
     pagination = db.paginate(query, per_page=PER_PAGE)
     return render_template("editor/items.html", kind=kind, pagination=pagination)
 
@@ -178,14 +282,83 @@ def edit(kind, item_id):
     return save(kind, get_item(kind, item_id, lock=request.method == "POST"))
 
 
+def previewing(kind: Kind, item, code: str, form=None):
+    """Render ``item``'s public page in ``code`` under a bar in the editor's language that
+    says it is not public and leads back to the form; the page's language links lead to
+    the same preview in another language."""
+    editor_lang = negotiate()  # the page's own language (g.lang) is the previewed one
+    g.lang, g.preview = code, True
+    refresh()  # the locale may have been read already, in the editor's language
+    shown = show(item)
+    g.alternates = {
+        lang: url_for(request.endpoint, **{**request.view_args, "code": lang}) for lang in LANGUAGES
+    }
+    with force_locale(editor_lang):
+        g.preview_banner = Markup(
+            render_template(
+                "editor/preview_banner.html",
+                kind=kind,
+                item=item,
+                form=form,
+                public=item.status == PUBLISHED,
+                editor_lang=editor_lang,
+            )
+        )
+    return kind.render(shown)
+
+
 @bp.get("/<kind:kind>/<int:item_id>/preview/<code>")
 def preview(kind, item_id, code):
-    """The public page of the item, draft or not, exactly as readers will see it."""
+    """The public page of the item as saved, draft or not, exactly as readers will see it."""
     if code not in LANGUAGES:
         raise NotFound()
     item = get_item(kind, item_id)
-    g.lang, g.preview = code, True
-    return kind.render(show(item))
+    try:
+        if item.published_at is None:  # an undated draft, shown as if published now
+            item.published_at = utcnow()
+        return previewing(kind, item, code)
+    finally:
+        db.session.rollback()  # a preview never changes anything
+
+
+@bp.post("/<kind:kind>/new/preview", defaults={"item_id": None, "code": None})
+@bp.post("/<kind:kind>/new/preview/<code>", defaults={"item_id": None})
+@bp.post("/<kind:kind>/<int:item_id>/preview", defaults={"code": None})
+@bp.post("/<kind:kind>/<int:item_id>/preview/<code>")
+def preview_form(kind, item_id, code):
+    """The public page as the form's text would make it, saving nothing: the item is built
+    in a transaction that is rolled back once the page is rendered."""
+    saved = get_item(kind, item_id) if item_id is not None else None
+    form = build_form(kind, saved)
+    if not checked(form):
+        return edit_page(kind, form, saved, 400)
+    db.session.commit()  # keep the image it brings, whatever happens to the text
+    data = content_of(form, kind.model)
+    filled = list(data["translations"])
+    if code not in LANGUAGES:
+        editor_lang = str(get_locale())
+        code = editor_lang if editor_lang in filled else filled[0]
+    item = saved or kind.model(source_lang=filled[0])
+    db.session.add(item)
+    data["status"] = item.status if saved else DRAFT
+    data["published_at"] = data["published_at"] or item.published_at or utcnow()
+    if form.uploaded_image.data is not None:
+        data["image_id"] = form.uploaded_image.data
+    elif form.remove_image.data:
+        data["image_id"] = None
+    try:
+        apply(item, data)
+        db.session.flush()
+        return previewing(kind, item, code, form)
+    finally:
+        db.session.rollback()
+
+
+@bp.get("/<kind:kind>/<int:item_id>/delete")
+def confirm_delete(kind, item_id):
+    """Moving to the trash asks first, on a page of its own (no script needed)."""
+    item = get_item(kind, item_id)
+    return render_template("editor/delete.html", kind=kind, item=item)
 
 
 @bp.post("/<kind:kind>/<int:item_id>/delete")

@@ -57,7 +57,8 @@ def _rows(item) -> list[dict]:
             "title": fold(t.title),
             "body": fold(" ".join(getattr(t, f) or "" for f in fields)),
             "status": item.status,
-            "published_at": item.published_at,
+            # An undated draft: its rows are never shown (see status), any date will do.
+            "published_at": item.published_at or item.created_at or utcnow(),
             "deleted": deleted,
         }
         for lang, t in item.translations.items()
