@@ -1,4 +1,5 @@
-"""Commands for ``flask --app asti ...``: schema, demo content, users and catalogs."""
+"""Commands for ``flask --app asti ...``: schema, demo content, stored HTML, users and
+catalogs."""
 
 import csv
 import sqlite3
@@ -16,6 +17,7 @@ from . import backup, demo
 from .config import LANGUAGES, PROJECT_ROOT
 from .extensions import db
 from .models import MIN_PASSWORD, ROLES, LegacyRedirect, News, User, email_address, legacy_paths
+from .registry import kinds
 from .search import index
 
 
@@ -113,6 +115,22 @@ def seed_demo(if_empty):
     click.echo(f"Demo content: {created} new items." if created else "Demo content present.")
 
 
+@click.command("rerender")
+@with_appcontext
+def rerender():
+    """Render every stored text's HTML again with the current Markdown renderer, and list
+    the texts whose HTML changed. No translation becomes outdated: the texts are the same."""
+    changed = 0
+    for kind in kinds:
+        texts = kind.model.translation_class
+        for t in db.session.scalars(select(texts).order_by(texts.parent_id, texts.lang)):
+            if t.render():
+                changed += 1
+                click.echo(f"{kind.key} {t.parent_id} {t.lang}: {t.title}")
+    db.session.commit()
+    click.echo(f"Texts rendered again: {changed} changed.")
+
+
 def read_new_password() -> str:
     """Ask twice; from a pipe, read the two answers as two lines."""
     if sys.stdin.isatty():
@@ -185,6 +203,7 @@ def init_app(app) -> None:
         backup_command,
         restore_command,
         seed_demo,
+        rerender,
         create_user,
         translate,
     ):

@@ -65,9 +65,9 @@ class Translation:
     body_html: Mapped[str] = mapped_column(Text, default="")
     #: Describes the item's image for readers who cannot see it.
     image_alt: Mapped[str] = mapped_column(String(300), default="")
-    #: Changes only when this language's text changes: "outdated" compares it with the
-    #: original language's.
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    #: Changes only when this language's text changes (``_written``), never when only its
+    #: HTML is rendered again: "outdated" compares it with the original language's.
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @classmethod
     def _item_table(cls) -> str:
@@ -102,10 +102,26 @@ class Translation:
             if isinstance(c.type, String) and c.key != "lang" and not c.key.endswith("_html")
         ]
 
-    @validates("body")
-    def _render(self, key, value):
-        setattr(self, f"{key}_html", render_markdown(value))
+    # Every field of text_fields(): a kind's own text fields are added by its class
+    # (tests/test_markdown.py checks that none is missed).
+    @validates("title", "slug", "summary", "body", "image_alt")
+    def _written(self, key, value):
+        if value != getattr(self, key):
+            self.updated_at = utcnow()
+        if hasattr(type(self), f"{key}_html"):
+            setattr(self, f"{key}_html", render_markdown(value))
         return value
+
+    def render(self) -> bool:
+        """Render the Markdown fields again (``body`` into ``body_html``...); whether any
+        HTML changed. The text is the same, so it stays as up to date as it was."""
+        changed = False
+        for column in self.__table__.columns:
+            if column.key.endswith("_html"):
+                html = render_markdown(getattr(self, column.key.removesuffix("_html")))
+                changed |= html != getattr(self, column.key)
+                setattr(self, column.key, html)
+        return changed
 
     def __repr__(self):
         return f"<{type(self).__name__} {self.lang} {self.slug!r}>"
@@ -326,9 +342,9 @@ class ProgramTranslation(Translation, db.Model):
     results: Mapped[str] = mapped_column(Text, default="")
     results_html: Mapped[str] = mapped_column(Text, default="")
 
-    @validates("goals", "results")
-    def _render_more(self, key, value):
-        return self._render(key, value)
+    @validates("donor", "partners", "goals", "results")
+    def _written_more(self, key, value):
+        return self._written(key, value)
 
 
 #: What a region is, by its ``kind``.

@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 from ..extensions import csrf, db, login_manager
 from ..models import STATUSES, User
 from ..registry import KindConverter, kinds
+from ..text import render_markdown
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
 
@@ -57,6 +58,7 @@ def init_app(app) -> None:
     login_manager.session_protection = "basic"  # "strong" logs out phones whose IP changes
     app.register_error_handler(CSRFError, csrf_refused)
     app.jinja_env.globals.update(kinds=kinds, STATUSES=STATUSES)
+    app.add_template_filter(render_markdown, "markdown")  # the formatting help's examples
     app.url_map.converters["kind"] = KindConverter
     app.register_blueprint(bp)
 

@@ -54,7 +54,8 @@ from ..models import (
 from ..regions.map import EAST, NORTH, SOUTH, WEST
 
 MARKDOWN_HELP = _l(
-    "Markdown: **bold**, *italic*, [link](https://…), a line starting with - for lists."
+    "Markdown: **bold**, *italic*, [link](https://…), a line starting with - for a list; an "
+    "empty line starts a new paragraph. More examples under “Formatting help”."
 )
 
 
