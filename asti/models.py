@@ -153,6 +153,11 @@ class TextModel:
         return model.translations.property.mapper.class_
 
 
+def dated_if_public(context) -> datetime | None:
+    """An item stored as published without a date is dated now; a draft stays undated."""
+    return utcnow() if context.get_current_parameters().get("status") != DRAFT else None
+
+
 class Publishable:
     """What every kind of content shares: publishing, trash, image, the version that
     guards against two people overwriting each other, and texts per language.
@@ -166,7 +171,9 @@ class Publishable:
 
     id: Mapped[int] = mapped_column(primary_key=True)
     status: Mapped[str] = mapped_column(String(16), default=PUBLISHED)
-    published_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    #: When it was first published, or is to be (a later time schedules it). A draft has
+    #: none until staff choose one: publishing dates it then, not when it was first saved.
+    published_at: Mapped[datetime | None] = mapped_column(default=dated_if_public, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     #: In the trash since then; restorable.

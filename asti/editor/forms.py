@@ -45,7 +45,6 @@ from ..models import (
     REGION_KINDS,
     ROLES,
     SLUG_MAX,
-    STATUSES,
     Page,
     Program,
     Region,
@@ -157,14 +156,21 @@ class ItemForm(SafeForm):
 
     translation_form = TranslationForm
     version = HiddenField()
-    status = SelectField(_l("Status"), choices=options(STATUSES.items()))
+    # Whether an item is public is not a field: the buttons say it (Save draft, Publish,
+    # Unpublish), so publishing is one press, not a select to change and a save.
     published_at = DateTimeLocalField(
         _l("Publication date"),
         [Optional()],
         format="%Y-%m-%dT%H:%M",
-        description=_l("Empty means now; a future time schedules the publication."),
-    )
+        description=_l("Empty: the moment you press Publish. A later date and time "
+                       "schedules the publication: the item appears then."),
+    )  # fmt: skip
     image = FileField(_l("Image"), description=_l("JPEG, PNG or WebP."))
+    #: An image already stored from this form (sent with a form that was refused, or with a
+    #: preview), so that staff never choose the same file twice.
+    uploaded_image = HiddenField(
+        filters=[lambda value: int(value) if value and value.isdecimal() else None]
+    )
     remove_image = BooleanField(_l("Remove the image"))
 
     def __init_subclass__(cls, **kwargs):
@@ -195,14 +201,31 @@ def _id_or_none(value):
     return int(value) if value not in (None, "", "None") else None
 
 
+class RegionsField(SelectMultipleField):
+    """Regions as checkboxes grouped under their oblast (a long multiple select needs
+    Ctrl+click, which few staff know). ``tree`` is what the template draws."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, coerce=int, **kwargs)
+        self.tree = []
+
+    def prepare(self, lang: str) -> None:
+        regions = list(db.session.scalars(Region.live()))
+        titles = {r.id: localize(r, lang).t.title for r in regions if r.translations}
+        regions = [r for r in regions if r.id in titles]
+        self.choices = options(titles.items())
+        self.titles = titles
+        self.tree = Region.tree(regions)
+
+
 class NewsForm(ItemForm):
     program_id = SelectField(_l("Program"), coerce=_id_or_none, validate_choice=True)
-    region_ids = SelectMultipleField(_l("Regions"), coerce=int)
+    region_ids = RegionsField(_l("Regions"))
 
     def prepare(self, item, lang):
         super().prepare(item, lang)
         self.program_id.choices = options(NONE + titled(Program, lang))
-        self.region_ids.choices = options(titled(Region, lang))
+        self.region_ids.prepare(lang)
 
 
 class ProgramForm(ItemForm):
@@ -210,11 +233,11 @@ class ProgramForm(ItemForm):
     is_current = BooleanField(_l("Current program"))
     start_date = DateField(_l("Start"), [Optional()])
     end_date = DateField(_l("End"), [Optional()])
-    region_ids = SelectMultipleField(_l("Target regions"), coerce=int)
+    region_ids = RegionsField(_l("Target regions"))
 
     def prepare(self, item, lang):
         super().prepare(item, lang)
-        self.region_ids.choices = options(titled(Region, lang))
+        self.region_ids.prepare(lang)
 
     def validate_end_date(self, field):
         if field.data and self.start_date.data and field.data < self.start_date.data:
