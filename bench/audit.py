@@ -652,12 +652,11 @@ def stored_payload_probe(base: str, cookie: str) -> Stored:
             value = payloads
         elif part == "body":
             value = f'{payloads}\n\n[a link](javascript:alert("{mark}"))\n\n<b>{mark}</b>'
-        elif name == "status":
-            value = "published"
         fields.append((name, value))
-    if "status" not in values:
-        result.error = "the news form has no status field"
+    if "en-title" not in values:
+        result.error = "the news form has no English title"
         return result
+    fields.append(("action", "publish"))  # the form's Publish button
     body, content_type = multipart([(n, v, False) for n, v in fields])
     status, headers, _ = fetch(
         f"{base}/editor/news/new", cookie=cookie, data=body,

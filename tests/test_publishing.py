@@ -69,6 +69,14 @@ def test_a_chosen_date_is_kept_and_a_future_one_schedules(app, admin):
     assert stored(app, later).is_scheduled
     page = get_page(admin, f"/editor/news/{later}")
     assert "Scheduled" in page.text("p", class_="meta")
+    # A draft dated later: its Publish button says that it schedules.
+    tomorrow = local_time(timedelta(days=1))
+    draft = create(
+        admin, "news", {"en-title": "Planned", "published_at": tomorrow, "action": "draft"}
+    )
+    page = get_page(admin, f"/editor/news/{draft}")
+    assert page.text("button", value="publish").startswith("Publish on ")
+    assert get_page(admin, NEW).text("button", value="publish") == "Publish"
 
 
 def test_buttons_say_what_they_do(admin, app):
@@ -204,10 +212,15 @@ def test_regions_are_checkboxes_under_their_oblast(app, admin):
 
 
 def test_translation_shows_its_original_and_what_changed(app, admin):
+    """The Russian text holds a photo (whose HTML once came out different at every save):
+    only the Tajik original's change makes it outdated, and its form shows that change."""
+    body = "Молодёжь прошла обучение.\n\n![Класс](/media/class.jpg)"
     texts = {"tg-title": "Омӯзиш", "tg-body": "Ҷавонон омӯзиш гузаштанд.",
-             "ru-title": "Обучение", "ru-body": "Молодёжь прошла обучение."}  # fmt: skip
+             "ru-title": "Обучение", "ru-body": body}  # fmt: skip
     item = create(admin, "news", texts)
+    edit(admin, "news", item, {})  # saved unchanged: nothing becomes outdated
     page = get_page(admin, f"/editor/news/{item}")
+    assert "state-present" in page.find("details", id="lang-ru")[0]["class"]
     original = page.find("details", class_="original")
     assert "Ҷавонон омӯзиш гузаштанд." in original[1] and "open" not in original[0]
     edit(admin, "news", item, {"tg-body": "Ҷавонон дар Исфара омӯзиш гузаштанд."})

@@ -125,6 +125,13 @@ def checked(form) -> bool:
     return valid
 
 
+def later_date(form):
+    """The date typed in the form (in UTC) if it is still to come: Publish then schedules
+    the item, and its button says when."""
+    typed = to_utc(form.published_at.data) if form.published_at.data else None
+    return typed if typed is not None and typed > utcnow() else None
+
+
 def edit_page(kind, form, item=None, status=200, theirs=None):
     chosen = db.session.get(Image, form.uploaded_image.data) if form.uploaded_image.data else None
     return render_template(
@@ -136,6 +143,7 @@ def edit_page(kind, form, item=None, status=200, theirs=None):
         chosen=chosen,
         original_changes=original_changes,
         public=item is not None and item.status == PUBLISHED,
+        later=later_date(form),
     ), status
 
 
