@@ -85,6 +85,10 @@ def content_of(form, model) -> dict:
         for lang, section in form.sections()
         if section.form.is_filled()
     }
+    if form.uploaded_image.data is not None:  # stored by take_image
+        data["image_id"] = form.uploaded_image.data
+    elif form.remove_image.data:
+        data["image_id"] = None
     return data
 
 
@@ -216,10 +220,6 @@ def save(kind: Kind, item=None):
         return conflict(kind, form, item)
     data = content_of(form, model)
     data["status"], data["published_at"] = publication(data, item, action)
-    if form.uploaded_image.data is not None:
-        data["image_id"] = form.uploaded_image.data
-    elif form.remove_image.data:
-        data["image_id"] = None
     created = item is None
     if created:
         item = model(source_lang=next(iter(data["translations"])))
@@ -350,10 +350,6 @@ def preview_form(kind, item_id, code):
     db.session.add(item)
     data["status"] = item.status if saved else DRAFT
     data["published_at"] = data["published_at"] or item.published_at or utcnow()
-    if form.uploaded_image.data is not None:
-        data["image_id"] = form.uploaded_image.data
-    elif form.remove_image.data:
-        data["image_id"] = None
     try:
         apply(item, data)
         db.session.flush()
