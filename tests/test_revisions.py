@@ -183,3 +183,9 @@ def test_restore_reads_as_a_change_back(app, admin):
     newest = changes(get_page(admin, f"/editor/news/{item}/revisions/"))[0]
     assert "Regions: Isfara added, Bobojon Gafurov district removed" in newest
     assert "Russian text removed" in newest
+
+
+def test_an_item_without_revisions_says_so(admin):
+    """Demo content was never saved through the editor: its list explains why it is empty."""
+    page = get_page(admin, "/editor/news/1/revisions/")
+    assert "No revisions yet" in page.text("main")
