@@ -260,3 +260,11 @@ def test_every_kind_previews_unsaved(app, admin, kind):
     assert response.status_code == 200, html_of(response)
     assert Page(html_of(response)).text("h1") == "Seen before saving"
     assert all_rows(app) == before
+
+
+def test_an_unknown_button_keeps_a_public_item_public(app, admin):
+    """Only Unpublish or Save draft take an item off the site: any other value of the
+    button (an old browser, a script) saves it as it was."""
+    item = create(admin, "news", {"en-title": "Stays online"})
+    edit(admin, "news", item, {"en-body": "Edited", "action": "preview"})
+    assert stored(app, item).status == "published"

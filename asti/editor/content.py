@@ -40,9 +40,10 @@ from .records import apply, audit, item_columns, record, snapshot
 
 PER_PAGE = 50
 
-#: What the buttons of an item's form ask for (``action``). Without one (a script, or a
-#: browser that sends no button), a save keeps the item as public as it was.
+#: What the buttons of an item's form ask for (``action``). Without one, or with another
+#: (a script, a browser that sends no button), a save keeps the item as public as it was.
 DRAFT_ACTION, PUBLISH, UNPUBLISH, SAVE, BACK = "draft", "publish", "unpublish", "save", "edit"
+ACTIONS = {DRAFT_ACTION, PUBLISH, UNPUBLISH, SAVE, BACK}
 
 
 def get_item(kind: Kind, item_id: int, deleted: bool = False, lock: bool = False):
@@ -185,10 +186,10 @@ def publication(data: dict, item, action: str) -> tuple[str, object]:
         typed = kept  # the form shows minutes: the same minute is the stored date, unchanged
     if not public:
         return DRAFT, typed
-    return PUBLISHED, typed or (item.published_at if item is not None else None) or utcnow()
+    return PUBLISHED, typed or kept or utcnow()
 
 
-def saved_message(kind: Kind, item, action: str) -> Markup:
+def saved_message(item, action: str) -> Markup:
     """What a save did, with a link to the public page when readers can see it."""
     if item.status == DRAFT:
         text = (
@@ -211,7 +212,9 @@ def save(kind: Kind, item=None):
     form = build_form(kind, item)
     if request.method != "POST":
         return edit_page(kind, form, item)
-    action = request.form.get("action", SAVE)
+    action = request.form.get("action")
+    if action not in ACTIONS:
+        action = SAVE
     if action == BACK:  # from the preview: the form as it was sent, nothing saved
         return edit_page(kind, form, item)
     if not checked(form):
@@ -236,7 +239,7 @@ def save(kind: Kind, item=None):
         db.session.commit()
     except StaleDataError:
         return conflict(kind, form, item)
-    flash(saved_message(kind, item, action))
+    flash(saved_message(item, action))
     return redirect(url_for("editor.edit", kind=kind, item_id=item.id))
 
 
