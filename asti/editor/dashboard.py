@@ -138,6 +138,7 @@ def translations():
     rows = []
     for kind in kinds:
         model = kind.model
-        query = model.live().order_by(model.published_at.desc(), model.id.desc()).limit(PER_PAGE)
+        query = model.live().order_by(model.published_at.desc().nulls_first(), model.id.desc())
+        query = query.limit(PER_PAGE)
         rows += [(kind, item) for item in db.session.scalars(query)]
     return render_template("editor/translations.html", rows=rows)
