@@ -298,6 +298,8 @@ def previewing(kind: Kind, item, code: str, form=None):
     says it is not public and leads back to the form; the page's language links lead to
     the same preview in another language."""
     editor_lang = negotiate()  # the page's own language (g.lang) is the previewed one
+    if item.published_at is None:  # an undated draft, shown as if published now (the
+        item.published_at = utcnow()  # callers roll back: a preview stores nothing)
     g.lang, g.preview = code, True
     refresh()  # the locale may have been read already, in the editor's language
     shown = show(item)
@@ -325,8 +327,6 @@ def preview(kind, item_id, code):
         raise NotFound()
     item = get_item(kind, item_id)
     try:
-        if item.published_at is None:  # an undated draft, shown as if published now
-            item.published_at = utcnow()
         return previewing(kind, item, code)
     finally:
         db.session.rollback()  # a preview never changes anything
@@ -352,7 +352,7 @@ def preview_form(kind, item_id, code):
     item = saved or kind.model(source_lang=filled[0])
     db.session.add(item)
     data["status"] = item.status if saved else DRAFT
-    data["published_at"] = data["published_at"] or item.published_at or utcnow()
+    data["published_at"] = data["published_at"] or item.published_at
     try:
         apply(item, data)
         db.session.flush()
