@@ -51,5 +51,10 @@ class Defaults:
     LOGIN_MAX_FAILURES_PER_IP = 20
     LOGIN_WINDOW = 15 * 60
 
-    MAX_IMAGE_BYTES = 10 * 1024 * 1024
-    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    #: One uploaded photo, as phones make them (a 48-megapixel photo is 5 to 30 MB): it is
+    #: scaled down to the largest rendition, never refused for being large (asti/images.py).
+    MAX_IMAGE_BYTES = 40 * 1024 * 1024
+    MAX_IMAGE_PIXELS = 60_000_000
+    #: A whole request: eight large photos at once. nginx's client_max_body_size is the same
+    #: (deploy/nginx.conf), and nginx receives all of it before a worker is involved.
+    MAX_CONTENT_LENGTH = 200 * 1024 * 1024

@@ -6,6 +6,12 @@ PNG text chunks or an embedded thumbnail could identify who was photographed, wh
 by whom. Nothing of the uploaded file is ever served: it is decoded, turned upright, and
 the stored files are encoded again from a fresh image that holds pixels only.
 
+What phones produce is accepted as it is: JPEG, PNG, WebP, GIF and HEIC/HEIF (iPhones save
+HEIC by default), up to ``MAX_PIXELS`` pixels; the byte limit is the caller's (the
+MAX_IMAGE_BYTES setting). A large photo is scaled down to the largest rendition, never
+refused for being large. An animated GIF, WebP or PNG is stored as a still image: its first
+frame (``StoredImage.animated`` says so, for the editor to tell the user).
+
 Layout under the media root, one folder per image::
 
     <key>/480.webp  <key>/960.webp  <key>/1600.webp  <key>/fallback.jpg
@@ -19,8 +25,8 @@ largest rendition when it is narrower than 1600 (a 1000 px image gives 480, 960 
 a 300 px image gives only 300). ``rendition_widths(stored.width)`` lists the files that
 exist for a ``StoredImage``. The JPEG fallback is ``min(FALLBACK_WIDTH, width)`` wide.
 
-Only Pillow, the standard library and ``lazy_gettext`` are used, so this can be tested
-without an application.
+Only Pillow (with the pillow-heif plugin), the standard library and ``lazy_gettext`` are
+used, so this can be tested without an application.
 """
 
 import hashlib
@@ -32,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+import pillow_heif
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -42,18 +49,35 @@ FALLBACK_NAME = "fallback.jpg"
 WEBP_QUALITY = 80
 JPEG_QUALITY = 82
 
+# Pillow cannot read HEIF, the format iPhones save photos in; pillow-heif adds it (as
+# "HEIF"), once, at import. Embedded thumbnails, depth maps and auxiliary images are never
+# used, so the plugin does not even list them, and it can never decode an embedded thumbnail
+# (which may show another picture) in place of the photo.
+pillow_heif.register_heif_opener(thumbnails=False, depth_images=False, aux_images=False)
+
 # Pillow is only allowed to try these parsers: the decision is made on the bytes, never on
 # the file name or the client's content type, and no other format's parser sees the data.
 # A JPEG with several pictures (phones, 3D cameras) is reported as "MPO"; its first picture
 # is the photo itself.
-_PILLOW_FORMATS = ("JPEG", "PNG", "WEBP")
-_ACCEPTED = {"JPEG", "MPO", "PNG", "WEBP"}
+_PILLOW_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF", "GIF")
+_ACCEPTED = {"JPEG", "MPO", "PNG", "WEBP", "HEIF", "GIF"}
+# Formats whose several frames are a moving picture. The other pictures of an MPO (a depth
+# map, a preview) or of a HEIF file (a burst) are not frames: its primary picture is the
+# photo, and nothing about it needs saying.
+_ANIMATIONS = {"GIF", "PNG", "WEBP"}
+# Modes Image.reduce() averages correctly (palette indices cannot be averaged).
+_REDUCIBLE = {"L", "LA", "RGB", "RGBA"}
+
+#: 60 megapixels: above the 48 or 50 of today's largest phone cameras.
+MAX_PIXELS = 60_000_000
 
 _KEY = re.compile(r"[0-9a-f]{16}")
 _MB = 1024 * 1024
 _WEBP_MAX_SIDE = 16383  # the WebP format cannot hold more pixels on a side
 
-NOT_AN_IMAGE = _l("This file is not a JPEG, PNG or WebP image.")
+NOT_AN_IMAGE = _l(
+    "This file is not a photo in a format the site accepts (JPEG, PNG, WebP, HEIC or GIF)."
+)
 DAMAGED = _l("This image file is damaged or incomplete. Please save or export it again.")
 TOO_TALL = _l("This image is too tall for its width. Please crop it.")
 
@@ -71,6 +95,20 @@ class StoredImage:
     key: str  # folder name under the media root: 16 hex digits of a SHA-256 of the pixels
     width: int  # of the largest stored rendition
     height: int
+    # The upload had several frames (an animated GIF, WebP or PNG) and only the first was
+    # stored: the editor says "stored as a still image" rather than let it look broken.
+    animated: bool = False
+    bytes: int = 0  # size of the uploaded file, as the media library lists it
+
+
+def limits_hint(max_bytes: int, max_pixels: int = MAX_PIXELS):
+    """What an upload field accepts, to show under it: the formats and limits that would
+    otherwise only be learnt from a refusal (a lazy string: rendered in the user's language)."""
+    return _l(
+        "JPEG, PNG, WebP, HEIC or GIF, up to %(size)s MB and %(pixels)s megapixels each.",
+        size=_one_decimal(max_bytes / _MB),
+        pixels=_one_decimal(max_pixels / 1_000_000),
+    )
 
 
 def rendition_widths(width: int) -> tuple[int, ...]:
@@ -101,16 +139,17 @@ def rendition_path(key: str, width: int, ext: str) -> str:
 
 
 def store_image(
-    stream: BinaryIO, media_root: Path, max_bytes: int, max_pixels: int = 40_000_000
+    stream: BinaryIO, media_root: Path, max_bytes: int, max_pixels: int = MAX_PIXELS
 ) -> StoredImage:
     """Check an upload, strip it down to its pixels and store its renditions.
 
-    Raises ImageRejected when the upload is too large, not a JPEG/PNG/WebP, damaged, has
-    more than `max_pixels` pixels, or is too tall for WebP once scaled. Errors writing the
-    files (disk full...) are not the user's fault and propagate as OSError.
+    Raises ImageRejected when the upload is too large, not a JPEG/PNG/WebP/HEIF/GIF,
+    damaged, has more than `max_pixels` pixels, or is too tall for WebP once scaled. Errors
+    writing the files (disk full...) are not the user's fault and propagate as OSError.
     """
     data = _read_limited(stream, max_bytes)
-    pixels = _decode(data, max_pixels)
+    size = len(data)
+    pixels, animated = _decode(data, max_pixels)
     del data
 
     width = pixels.width
@@ -142,7 +181,7 @@ def store_image(
             optimize=True,
         )
 
-    return StoredImage(key, *largest_size)
+    return StoredImage(key, *largest_size, animated=animated, bytes=size)
 
 
 def _read_limited(stream: BinaryIO, max_bytes: int) -> bytes:
@@ -179,13 +218,15 @@ def _too_many_pixels(max_pixels: int) -> ImageRejected:
     )
 
 
-def _decode(data: bytes, max_pixels: int) -> Image.Image:
-    """The upload's pixels, upright, in RGB or RGBA, as a new image without any metadata."""
+def _decode(data: bytes, max_pixels: int) -> tuple[Image.Image, bool]:
+    """The upload's pixels, upright, in RGB or RGBA, as a new image without any metadata;
+    and whether the upload was animated (then these are its first frame)."""
     try:
         # verify() checks the file's structure (PNG checksums...) without decoding it; an
         # image cannot be used after verify(), hence the second open.
         with Image.open(io.BytesIO(data), formats=_PILLOW_FORMATS) as probe:
             _check_header(probe, max_pixels)
+            animated = _is_animated(probe)
             probe.verify()
         with Image.open(io.BytesIO(data), formats=_PILLOW_FORMATS) as image:
             _check_header(image, max_pixels)
@@ -197,7 +238,7 @@ def _decode(data: bytes, max_pixels: int) -> Image.Image:
             # A truncated or corrupt file fails here (unless someone set Pillow's global
             # ImageFile.LOAD_TRUNCATED_IMAGES, which this project must not do).
             image.load()
-            upright = _upright(image)
+            upright = _upright(_shrunk(image))
     except ImageRejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -210,7 +251,7 @@ def _decode(data: bytes, max_pixels: int) -> Image.Image:
         # Pillow's parsers report malformed input with many exception types (OSError,
         # SyntaxError, struct.error, ValueError, EOFError...): all mean a damaged file.
         raise ImageRejected(DAMAGED) from exc
-    return _pixels_only(upright)
+    return _pixels_only(upright), animated
 
 
 def _check_header(image: Image.Image, max_pixels: int) -> None:
@@ -224,8 +265,35 @@ def _check_header(image: Image.Image, max_pixels: int) -> None:
         raise _too_many_pixels(max_pixels)
 
 
+def _is_animated(image: Image.Image) -> bool:
+    """Whether the file holds a moving picture, of which only the first frame is stored.
+
+    Asked of the probe, before verify(): a GIF finds out by reading on to its second frame.
+    """
+    return image.format in _ANIMATIONS and bool(getattr(image, "is_animated", False))
+
+
+def _shrunk(image: Image.Image) -> Image.Image:
+    """A large decoded image reduced at once by a whole factor, both sides still at least
+    the largest rendition wide, so the renditions lose nothing.
+
+    Only JPEG can decode at a lower size (draft(), above). A 48-megapixel HEIC photo is
+    decoded whole, 144 MB of pixels; turning it upright and stripping it make several more
+    copies, which would each be as large. Reduced first, they are a few times smaller. The
+    metadata in ``info`` comes along, so the orientation is still applied afterwards.
+    """
+    factor = min(image.size) // max(RENDITION_WIDTHS)
+    if factor < 2 or image.mode not in _REDUCIBLE:
+        return image
+    return image.reduce(factor)
+
+
 def _upright(image: Image.Image) -> Image.Image:
-    """The image turned as its EXIF (or XMP) orientation says, so photos stay upright."""
+    """The image turned as its EXIF (or XMP) orientation says, so photos stay upright.
+
+    HEIF is already upright: libheif applies the file's own rotation while decoding, and
+    pillow-heif sets the EXIF orientation to 1 so that it is not applied twice.
+    """
     try:
         return ImageOps.exif_transpose(image)
     except Exception:

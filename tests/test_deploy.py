@@ -53,3 +53,20 @@ def test_staff_and_queries_never_get_a_file():
         "default": "/nonexistent",
     }
     assert Defaults.__dict__.get("SESSION_COOKIE_NAME", "session") == "session"
+
+
+def directives(text: str, name: str) -> list[str]:
+    """The values of the (uncommented) `name` directives in an nginx text."""
+    return re.findall(rf"^\s*{name}\s+([^;]+);", text, re.M)
+
+
+def test_uploads_fit_and_nginx_receives_them_whole_first():
+    """nginx takes a request as large as the application does (eight phone photos), and
+    receives all of it before passing it on, so no gunicorn worker waits on a slow phone."""
+    text = NGINX.read_text()
+    assert Defaults.MAX_CONTENT_LENGTH == 200 * 1024 * 1024
+    assert directives(text, "client_max_body_size") == ["200m"]
+    app_block = re.search(r"location @app \{(.*?)\n    \}", text, re.S).group(1)
+    assert directives(app_block, "proxy_request_buffering") == ["on"]
+    assert directives(text, "proxy_request_buffering") == ["on"]  # off nowhere
+    assert directives(text, "client_body_temp_path")

@@ -5,10 +5,12 @@ lazy error messages.
 """
 
 import io
+import os
 import re
 import struct
 import zlib
 
+import pillow_heif
 import pytest
 from flask import Flask
 from flask_babel import Babel
@@ -16,11 +18,13 @@ from PIL import Image, ImageDraw
 from PIL.PngImagePlugin import PngInfo
 from werkzeug.datastructures import FileStorage
 
+from asti.config import Defaults
 from asti.images import (
     FALLBACK_WIDTH,
     RENDITION_WIDTHS,
     ImageRejected,
     StoredImage,
+    limits_hint,
     rendition_path,
     rendition_widths,
     store_image,
@@ -70,7 +74,7 @@ def gps_exif(orientation=None) -> bytes:
     return exif.tobytes()
 
 
-def store(data: bytes, root, max_bytes=20 * MB, **options) -> StoredImage:
+def store(data: bytes, root, max_bytes=40 * MB, **options) -> StoredImage:
     return store_image(io.BytesIO(data), root, max_bytes, **options)
 
 
@@ -93,10 +97,11 @@ def rejection(data, root, text, **options) -> str:
 
 
 def test_large_jpeg_gives_all_renditions(tmp_path):
-    result = store(image_bytes(picture((2000, 1500)), "JPEG", quality=90), tmp_path)
+    data = image_bytes(picture((2000, 1500)), "JPEG", quality=90)
+    result = store(data, tmp_path)
 
     assert re.fullmatch(r"[0-9a-f]{16}", result.key)
-    assert result == StoredImage(result.key, 1600, 1200)
+    assert result == StoredImage(result.key, 1600, 1200, animated=False, bytes=len(data))
     stored = files(tmp_path, result)
     assert set(stored) == {"480.webp", "960.webp", "1600.webp", "fallback.jpg"}
     for width in RENDITION_WIDTHS:
@@ -164,28 +169,51 @@ def with_metadata(kind) -> bytes:
         chunks.add_text("Location", SECRET)
         chunks.add_itxt("XML:com.adobe.xmp", XMP)
         return image_bytes(image, "PNG", exif=gps_exif(), pnginfo=chunks)
+    if kind == "HEIF":
+        return heic(image, exif=gps_exif(), xmp=XMP.encode())
     return image_bytes(image, "WEBP", exif=gps_exif(), xmp=XMP.encode())
 
 
-@pytest.mark.parametrize("kind", ["JPEG", "PNG", "WEBP"])
+def heic(image, **options) -> bytes:
+    """`image` as an iPhone saves it: HEIC (HEVC in a HEIF file), through pillow-heif.
+
+    An EXIF orientation becomes the file's own rotation, as on a phone: the pixels stay
+    as the sensor saw them and a reader turns them while decoding.
+    """
+    return image_bytes(image, "HEIF", quality=90, **options)
+
+
+def heif_exif(data: bytes) -> Image.Exif:
+    """The EXIF of a HEIF file as pillow-heif reads it, without Pillow's plugin."""
+    exif = Image.Exif()
+    exif.load(pillow_heif.open_heif(io.BytesIO(data)).info["exif"])
+    return exif
+
+
+def assert_no_metadata(root, result):
+    """No EXIF (GPS...), XMP, comment or profile in any stored file, parsed or raw."""
+    for name, image in files(root, result).items():
+        assert len(image.getexif()) == 0, name
+        assert not image.getexif().get_ifd(0x8825), name
+        leaked = {"exif", "xmp", "XML:com.adobe.xmp", "comment", "icc_profile", "Location"}
+        assert leaked.isdisjoint(image.info), (name, image.info)
+        raw = (root / result.key / name).read_bytes()
+        for marker in (SECRET.encode(), b"Exif", b"EXIF", b"XMP ", b"ns.adobe.com/xap"):
+            assert marker not in raw, (name, marker)
+
+
+@pytest.mark.parametrize("kind", ["JPEG", "PNG", "WEBP", "HEIF"])
 def test_metadata_never_survives(tmp_path, kind):
     data = with_metadata(kind)
     with Image.open(io.BytesIO(data)) as source:  # the test image really carries it
+        assert source.format == kind
         assert source.getexif().get_ifd(0x8825)[2] == (39.0, 42.0, 0.0)
     assert SECRET.encode() in data
 
     result = store(data, tmp_path)
 
-    stored = files(tmp_path, result)
-    assert len(stored) == 4
-    for name, image in stored.items():
-        assert len(image.getexif()) == 0, name
-        assert not image.getexif().get_ifd(0x8825), name
-        leaked = {"exif", "xmp", "XML:com.adobe.xmp", "comment", "icc_profile", "Location"}
-        assert leaked.isdisjoint(image.info), (name, image.info)
-        raw = (tmp_path / result.key / name).read_bytes()
-        for marker in (SECRET.encode(), b"Exif", b"EXIF", b"XMP ", b"ns.adobe.com/xap"):
-            assert marker not in raw, (name, marker)
+    assert len(files(tmp_path, result)) == 4
+    assert_no_metadata(tmp_path, result)
 
 
 def test_exif_orientation_turns_the_photo_upright(tmp_path):
@@ -206,6 +234,108 @@ def test_exif_orientation_turns_the_photo_upright(tmp_path):
         red, green, blue = image.convert("RGB").getpixel((290, 10))  # now top right
         assert red > 200 and green < 60 and blue < 60
         assert image.convert("RGB").getpixel((10, 10))[1] > 150  # top left is background
+
+
+def test_heic_photo_is_stored_upright_without_metadata(tmp_path):
+    """An iPhone photo taken with the phone turned: HEIC, GPS in its EXIF, XMP."""
+    data = heic(picture((400, 300)), exif=gps_exif(orientation=6), xmp=XMP.encode())
+    exif = heif_exif(data)  # the test's own premise, read by pillow-heif alone
+    assert exif.get_ifd(0x8825)[2] == (39.0, 42.0, 0.0)
+    assert exif[0x0112] == 6
+    assert SECRET.encode() in data
+
+    result = store(data, tmp_path)
+
+    # Turned once: by the file's rotation, not again by the EXIF orientation.
+    assert (result.width, result.height) == (300, 400)
+    assert (result.animated, result.bytes) == (False, len(data))
+    stored = files(tmp_path, result)
+    assert set(stored) == {"300.webp", "fallback.jpg"}
+    for image in stored.values():
+        assert image.size == (300, 400)
+        red, green, blue = image.convert("RGB").getpixel((290, 10))  # now top right
+        assert red > 200 and green < 60 and blue < 60
+        assert image.convert("RGB").getpixel((10, 10))[1] > 150  # top left is background
+    assert_no_metadata(tmp_path, result)
+
+
+def test_orientation_is_applied_after_a_large_image_is_reduced(tmp_path):
+    """A large PNG is reduced as soon as it is decoded; its EXIF orientation still counts."""
+    image = picture((4000, 3300))
+    data = image_bytes(image, "PNG", exif=gps_exif(orientation=6), compress_level=1)
+
+    result = store(data, tmp_path)
+
+    assert (result.width, result.height) == (1600, 1939)
+    largest = files(tmp_path, result)["1600.webp"].convert("RGB")
+    red, green, blue = largest.getpixel((1590, 10))  # the red block is now top right
+    assert red > 200 and green < 60 and blue < 60
+    assert largest.getpixel((10, 10))[1] > 150
+
+
+def test_gif_is_accepted(tmp_path):
+    data = image_bytes(picture((300, 200)), "GIF")
+
+    result = store(data, tmp_path)
+
+    assert result == StoredImage(result.key, 300, 200, animated=False, bytes=len(data))
+    stored = files(tmp_path, result)
+    assert set(stored) == {"300.webp", "fallback.jpg"}
+    red, green, blue = stored["fallback.jpg"].getpixel((10, 10))
+    assert red > 200 and green < 60 and blue < 60
+
+
+def animation(kind) -> bytes:
+    """Two frames: the picture, then all green."""
+    first, second = picture((300, 200)), Image.new("RGB", (300, 200), (0, 255, 0))
+    return image_bytes(first, kind, save_all=True, append_images=[second], duration=200, loop=0)
+
+
+@pytest.mark.parametrize("kind", ["GIF", "WEBP", "PNG"])
+def test_animation_is_stored_as_its_first_frame(tmp_path, kind):
+    data = animation(kind)
+    with Image.open(io.BytesIO(data)) as source:  # the test's own premise
+        assert source.format == kind and source.n_frames == 2
+
+    result = store(data, tmp_path)
+
+    assert result.animated
+    assert (result.width, result.height, result.bytes) == (300, 200, len(data))
+    stored = files(tmp_path, result)
+    assert set(stored) == {"300.webp", "fallback.jpg"}
+    for name, image in stored.items():
+        assert getattr(image, "n_frames", 1) == 1, name  # a still image
+        red, green, blue = image.convert("RGB").getpixel((10, 10))  # the first frame's
+        assert red > 200 and green < 60 and blue < 60, name
+
+
+def test_large_phone_photo_is_scaled_down_not_refused(tmp_path):
+    """24 megapixels of noise, which JPEG cannot compress: a file over 20 MB."""
+    size = (6000, 4000)
+    noise = Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3))
+    data = image_bytes(noise, "JPEG", quality=95)
+    assert 20 * MB < len(data) <= Defaults.MAX_IMAGE_BYTES
+
+    result = store(
+        data,
+        tmp_path,
+        max_bytes=Defaults.MAX_IMAGE_BYTES,
+        max_pixels=Defaults.MAX_IMAGE_PIXELS,
+    )
+
+    assert (result.width, result.height) == (1600, 1067)
+    assert result.bytes == len(data)
+    stored = files(tmp_path, result)
+    assert set(stored) == {"480.webp", "960.webp", "1600.webp", "fallback.jpg"}
+    assert stored["1600.webp"].size == (1600, 1067)
+
+
+def test_limits_hint(text):
+    hint = limits_hint(Defaults.MAX_IMAGE_BYTES, Defaults.MAX_IMAGE_PIXELS)
+    assert text(hint) == "JPEG, PNG, WebP, HEIC or GIF, up to 40 MB and 60 megapixels each."
+    assert text(limits_hint(int(1.5 * MB), 400_000)) == (
+        "JPEG, PNG, WebP, HEIC or GIF, up to 1.5 MB and 0.4 megapixels each."
+    )
 
 
 def transparent_png() -> bytes:
@@ -269,12 +399,16 @@ def test_same_image_twice_is_stored_once(tmp_path):
 
 def test_key_comes_from_the_pixels_not_the_file(tmp_path):
     image = picture((500, 300))
-    png = store(image_bytes(image, "PNG"), tmp_path)
-    lossless_webp = store(image_bytes(image, "WEBP", lossless=True, exif=gps_exif()), tmp_path)
+    png_data = image_bytes(image, "PNG")
+    webp_data = image_bytes(image, "WEBP", lossless=True, exif=gps_exif())
+    png = store(png_data, tmp_path)
+    lossless_webp = store(webp_data, tmp_path)
     other = store(image_bytes(picture((500, 301)), "PNG"), tmp_path)
 
     assert png.key == lossless_webp.key
     assert other.key != png.key
+    # Stored once, but each upload reports its own size.
+    assert (png.bytes, lossless_webp.bytes) == (len(png_data), len(webp_data))
 
 
 def test_a_missing_rendition_is_written_again(tmp_path):
@@ -304,7 +438,9 @@ def test_no_temporary_files_remain(tmp_path):
     assert not [p.name for p in (tmp_path / result.key).iterdir() if p.name.startswith(".")]
 
 
-NOT_AN_IMAGE = "This file is not a JPEG, PNG or WebP image."
+NOT_AN_IMAGE = (
+    "This file is not a photo in a format the site accepts (JPEG, PNG, WebP, HEIC or GIF)."
+)
 DAMAGED = "This image file is damaged or incomplete. Please save or export it again."
 
 
@@ -316,15 +452,15 @@ def svg() -> bytes:
     "data",
     [
         b"Meeting notes, not a photo.\n" * 20,
-        image_bytes(picture((300, 200)), "GIF"),
         image_bytes(picture((300, 200)), "BMP"),
         image_bytes(picture((300, 200)), "TIFF"),
+        image_bytes(picture((300, 200)), "ICO"),
         svg(),
         b"",
     ],
-    ids=["text", "gif", "bmp", "tiff", "svg", "empty"],
+    ids=["text", "bmp", "tiff", "ico", "svg", "empty"],
 )
-def test_only_jpeg_png_and_webp_are_accepted(tmp_path, text, data):
+def test_other_formats_are_refused(tmp_path, text, data):
     assert rejection(data, tmp_path, text) == NOT_AN_IMAGE
 
 
@@ -345,10 +481,26 @@ def broken_png() -> bytes:
     return bytes(data)
 
 
+def truncated(data: bytes) -> bytes:
+    return data[: len(data) // 2]
+
+
 @pytest.mark.parametrize(
     "data",
-    [image_bytes(picture((800, 600)), "JPEG")[:3000], broken_png(), b"\xff\xd8\xff\xe0garbage"],
-    ids=["truncated-jpeg", "bad-png-checksum", "jpeg-header-only"],
+    [
+        image_bytes(picture((800, 600)), "JPEG")[:3000],
+        broken_png(),
+        b"\xff\xd8\xff\xe0garbage",
+        truncated(heic(picture((800, 600)))),
+        truncated(image_bytes(picture((800, 600)), "GIF")),
+    ],
+    ids=[
+        "truncated-jpeg",
+        "bad-png-checksum",
+        "jpeg-header-only",
+        "truncated-heic",
+        "truncated-gif",
+    ],
 )
 def test_damaged_files_are_refused(tmp_path, text, data):
     assert rejection(data, tmp_path, text) == DAMAGED
@@ -379,6 +531,13 @@ def test_exactly_max_bytes_is_accepted(tmp_path):
     assert store(data, tmp_path, max_bytes=len(data)).width == 300
 
 
+def test_more_than_60_megapixels_are_refused(tmp_path, text):
+    message = rejection(png_header(10_000, 6_100), tmp_path, text)
+    assert message == "The image has more than 60 million pixels. Please make it smaller."
+    # 60 exactly pass that check (and fail as the header without pixels they are).
+    assert rejection(png_header(10_000, 6_000), tmp_path, text) == DAMAGED
+
+
 def test_too_many_pixels(tmp_path, text):
     data = image_bytes(picture((1000, 500)), "PNG")
     message = rejection(data, tmp_path, text, max_pixels=400_000)
@@ -405,7 +564,7 @@ def png_header(width, height) -> bytes:
 def test_decompression_bombs_are_refused_before_decoding(tmp_path, text, size):
     # Had the pixels been decoded, the missing image data would say "damaged" instead.
     message = rejection(png_header(*size), tmp_path, text)
-    assert message == "The image has more than 40 million pixels. Please make it smaller."
+    assert message == "The image has more than 60 million pixels. Please make it smaller."
 
 
 def test_too_tall_for_webp(tmp_path, text):
