@@ -14,7 +14,7 @@ from werkzeug.routing import BaseConverter
 
 from .config import LANGUAGES
 from .extensions import db
-from .models import SlugRedirect
+from .models import Image, SlugRedirect
 from .registry import kinds
 
 #: Each language named in itself, as a switcher shows it.
@@ -118,6 +118,27 @@ def localize(item, lang: str | None = None) -> Localized | None:
     for code in chain(lang) + list(item.translations):
         if code in item.translations:
             return Localized(item, item.translations[code], lang)
+    return None
+
+
+@dataclass(frozen=True)
+class PhotoText:
+    """One of a photo's texts (its ``alt``, ``caption`` or ``credit``) as a reader sees it:
+    ``lang`` is the language it is written in, another than the reader's in a fallback."""
+
+    value: str
+    lang: str
+    is_fallback: bool
+
+
+def photo_text(image: Image, field: str, lang: str | None = None) -> PhotoText | None:
+    """The photo's ``field`` in ``lang`` (default: the page's language), else in the first
+    language along its fallback chain that has it; None when none has it."""
+    lang = lang or g.lang
+    for code in chain(lang):
+        text = image.texts.get(code)
+        if text is not None and getattr(text, field):
+            return PhotoText(getattr(text, field), code, code != lang)
     return None
 
 
@@ -247,6 +268,7 @@ def init_app(app) -> None:
         LANGUAGES=LANGUAGES,
         ENDONYMS=ENDONYMS,
         localize=localize,
+        photo_text=photo_text,
         alternates=alternates,
         absolute=lambda path: request.host_url.rstrip("/") + path,
     )

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from .config import LANGUAGES
-from .i18n import Localized, alternates, negotiate
+from .i18n import Localized, alternates, negotiate, photo_text
 from .models import News
 
 #: Open Graph names locales with a territory; ours are those of Tajikistan's three readers.
@@ -75,6 +75,8 @@ class PageMeta:
     locale_alternates: list[str]
     image: str | None = None
     image_alt: str = ""
+    #: Set when the image's description is another language's (a fallback).
+    image_alt_lang: str | None = None
     json_ld: dict | None = None
 
 
@@ -113,7 +115,10 @@ def page_meta(shown: Localized | None = None, title: str = "") -> PageMeta:
         meta.description = summary
         meta.description_lang = t.lang if shown.is_fallback else None
     meta.image = image_url(item)
-    meta.image_alt = t.image_alt if meta.image else ""
+    alt = photo_text(item.image, "alt", lang) if item.image else None
+    if alt:
+        meta.image_alt = alt.value
+        meta.image_alt_lang = alt.lang if alt.is_fallback else None
     if isinstance(item, News):
         meta.type = "article"
         meta.json_ld = {

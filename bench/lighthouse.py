@@ -7,7 +7,8 @@ takes a few minutes, needs the npm package and the browser, and writes docs/ligh
 
 1. A temporary instance folder and SQLite database, made by the real `flask --app asti`
    commands: init-db, seed-demo. The demo has no picture, so the newest news item translated
-   into Tajik and English gets a lead image, stored as the editor stores an upload.
+   into Tajik and English gets a gallery of 12 photos, the first its lead photo, stored as
+   the editor stores an upload: the article audited is one with a gallery.
 2. gunicorn, 2 workers, on a free 127.0.0.1 port; each page is requested a few times first,
    so that both workers' page caches hold it, as on a site in use.
 3. Lighthouse's default (mobile) configuration against each page: a phone's screen, and
@@ -71,49 +72,69 @@ LIGHTHOUSE_SECONDS = 240
 #: Requests per page before Lighthouse: with 2 workers, both get it and keep it cached.
 WARM_REQUESTS = 4
 
-#: Run in the instance after seed-demo: a photo-like 1600x1067 picture (sky, hills, a
-#: texture; its 960 px WebP weighs about 100 KiB, as a news photo's does), stored through
-#: asti.images.store_image as an upload through the editor is, and set as the lead image of
-#: the newest item that has a Tajik and an English text. Prints that item's slugs.
-ADD_IMAGE = """
-import io, json
+#: Photos in the article's gallery (the lead photo among them), as a field visit's has.
+GALLERY_PHOTOS = 12
+
+#: Run in the instance after seed-demo: photo-like 1600x1067 pictures (sky, hills, a
+#: texture; a 960 px WebP weighs about 100 KiB, as a news photo's does), each different,
+#: stored through asti.images.store_image as an upload through the editor is, with a
+#: description and a caption in Tajik and English; the newest item that has a Tajik and an
+#: English text gets them as its gallery, the first as its lead photo. Its argument: how many
+#: photos. Prints the item's slugs.
+ADD_PHOTOS = """
+import io, json, random, sys
 from flask import current_app
 from pathlib import Path
 from PIL import Image as Pil, ImageDraw, ImageFilter
 from asti import create_app
 from asti.extensions import db
 from asti.images import store_image
-from asti.models import Image, News
+from asti.models import Image, News, NewsPhoto
 
 W, H = 1600, 1067
-picture = Pil.new("RGB", (W, H))
-draw = ImageDraw.Draw(picture)
-for y in range(H):
-    t = y / H
-    draw.line([(0, y), (W, y)], fill=(int(90 + 120 * t), int(150 + 70 * t), int(225 - 60 * t)))
-for top, colour in ((520, (96, 120, 82)), (640, (70, 98, 60)), (780, (120, 104, 70))):
-    points = [(x, top + int(90 * ((x * 7919) % 997) / 997)) for x in range(0, W + 100, 100)]
-    draw.polygon([(0, H), *points, (W, H)], fill=colour)
-draw.ellipse([1180, 140, 1340, 300], fill=(250, 236, 190))
-picture = picture.filter(ImageFilter.GaussianBlur(2))
-# Texture a few pixels across, as foliage and faces have: WebP then weighs what a photo does.
-small = (W // 3, H // 3)
-grain = [Pil.effect_noise(small, 60).resize((W, H), Pil.BICUBIC) for _ in range(3)]
-picture = Pil.blend(picture, Pil.merge("RGB", grain), 0.25)
-upload = io.BytesIO()
-picture.save(upload, "JPEG", quality=90)
-upload.seek(0)
+
+def landscape(seed):
+    rnd = random.Random(seed)
+    picture = Pil.new("RGB", (W, H))
+    draw = ImageDraw.Draw(picture)
+    sky = [rnd.randint(70, 110), rnd.randint(140, 170), rnd.randint(200, 235)]
+    for y in range(H):
+        t = y / H
+        colour = (int(sky[0] + 120 * t), int(sky[1] + 70 * t), int(sky[2] - 60 * t))
+        draw.line([(0, y), (W, y)], fill=colour)
+    for top, colour in ((520, (96, 120, 82)), (640, (70, 98, 60)), (780, (120, 104, 70))):
+        top += rnd.randint(-80, 80)
+        points = [(x, top + rnd.randint(0, 90)) for x in range(0, W + 100, 100)]
+        draw.polygon([(0, H), *points, (W, H)], fill=colour)
+    x, y = rnd.randint(100, 1340), rnd.randint(80, 300)
+    draw.ellipse([x, y, x + 160, y + 160], fill=(250, 236, 190))
+    picture = picture.filter(ImageFilter.GaussianBlur(2))
+    # Texture a few pixels across, as foliage and faces have: WebP then weighs what a photo does.
+    small = (W // 3, H // 3)
+    grain = [Pil.effect_noise(small, 60).resize((W, H), Pil.BICUBIC) for _ in range(3)]
+    picture = Pil.blend(picture, Pil.merge("RGB", grain), 0.25)
+    upload = io.BytesIO()
+    picture.save(upload, "JPEG", quality=90)
+    upload.seek(0)
+    return upload
 
 app = create_app()
 with app.app_context():
-    stored = store_image(upload, Path(current_app.instance_path) / "media", 10 * 1024 * 1024)
-    image = Image(key=stored.key, width=stored.width, height=stored.height)
-    db.session.add(image)
     news = next(n for n in db.session.scalars(News.newest_first(text=True))
                 if {"tg", "en"} <= n.translations.keys())
-    news.image = image
-    news.translations["tg"].image_alt = "Теппаҳо ва осмон дар водии Фарғона"
-    news.translations["en"].image_alt = "Hills and sky in the Ferghana valley"
+    for number in range(1, int(sys.argv[1]) + 1):
+        stored = store_image(landscape(number), Path(current_app.instance_path) / "media",
+                             10 * 1024 * 1024)
+        image = Image(key=stored.key, width=stored.width, height=stored.height)
+        image.set_text("tg", alt=f"Теппаҳо ва осмон дар водии Фарғона, акси {number}",
+                       caption=f"Водии Фарғона, рӯзи {number}-уми сафар")
+        image.set_text("en", alt=f"Hills and sky in the Ferghana valley, photo {number}",
+                       caption=f"The Ferghana valley, day {number} of the visit",
+                       credit="ASTI" if number % 3 == 0 else "")
+        db.session.add(image)
+        news.photos.append(NewsPhoto(image=image))
+        if number == 1:
+            news.image = image
     db.session.commit()
     print(json.dumps({lang: news.translations[lang].slug for lang in ("tg", "en")}))
 """
@@ -126,13 +147,13 @@ def log(message: str) -> None:
 # --- the site --------------------------------------------------------------------------
 
 
-def add_image(env: dict) -> dict[str, str]:
+def add_photos(env: dict) -> dict[str, str]:
     result = subprocess.run(
-        [sys.executable, "-c", ADD_IMAGE],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+        [sys.executable, "-c", ADD_PHOTOS, str(GALLERY_PHOTOS)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
     if result.returncode != 0:
-        raise SystemExit(f"adding the lead image failed:\n{result.stdout}{result.stderr}")
+        raise SystemExit(f"adding the photos failed:\n{result.stdout}{result.stderr}")
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -491,8 +512,8 @@ def write_report(r: dict) -> None:
                     "database",
                     "a temporary SQLite file made by the real CLI: `init-db`, "
                     "`seed-demo`; the newest news item with a Tajik and an English "
-                    "text gets a 1600×1067 lead image, stored as an upload is "
-                    "(the demo has no picture)",
+                    f"text gets a gallery of {GALLERY_PHOTOS} photos of 1600×1067, the first "
+                    "its lead photo, stored as uploads are (the demo has no picture)",
                 ],
                 [
                     "form factor",
@@ -590,8 +611,8 @@ def main() -> int:
     env = site_env(tmp / "instance", f"sqlite:///{tmp / 'asti.db'}")
     log(flask_cli(env, "init-db").splitlines()[0])
     log(flask_cli(env, "seed-demo"))
-    slugs = add_image(env)
-    log(f"lead image added to {slugs}")
+    slugs = add_photos(env)
+    log(f"a lead photo and a gallery of {GALLERY_PHOTOS} photos added to {slugs}")
     pages = [
         Page(lang, kind, path)
         for lang in LANGUAGES
