@@ -1,0 +1,146 @@
+"""Photos of the media library inside a text (issue #14): ``![alt](media:42)`` shows as a
+``<picture>`` like the lead photos, the same bytes every time; a photo the library does
+not have shows no picture; the pictures a public page would not show are found, as typed,
+for the editor to refuse."""
+
+import pytest
+
+from asti.text import Picture, foreign_images, render_markdown
+from tests.fixtures.html import Page
+
+KEY = "/media/0123456789abcdef"
+PHOTO = Picture(f"{KEY}/full.jpg", ((480, f"{KEY}/480.webp"), (960, f"{KEY}/960.webp")), 1200, 800)
+LIBRARY = {42: PHOTO, 1: PHOTO}
+SIZES = "(min-width: 44rem) 42rem, calc(100vw - 2rem)"
+
+
+def media(image_id: int) -> Picture | None:
+    return LIBRARY.get(image_id)
+
+
+def test_a_media_photo_is_a_picture_like_a_lead_photo():
+    """Every rendition in the WebP ``srcset``, the JPEG for older browsers, its size (no
+    layout shift), lazy, and the alt text escaped."""
+    out = render_markdown('Before ![A "big" <photo> & co](media:42) after', media)
+    assert out == (
+        '<p>Before <picture><source type="image/webp" srcset="/media/0123456789abcdef/480.webp'
+        f' 480w, /media/0123456789abcdef/960.webp 960w" sizes="{SIZES}"><img'
+        ' src="/media/0123456789abcdef/full.jpg" width="1200" height="800"'
+        ' alt="A &quot;big&quot; &lt;photo&gt; &amp; co" loading="lazy" decoding="async">'
+        "</picture> after</p>"
+    )
+    page = Page(out)
+    source, _ = page.find("source")
+    assert source["type"] == "image/webp" and source["sizes"] == SIZES
+    assert source["srcset"].split(", ") == [f"{url} {width}w" for width, url in PHOTO.renditions]
+    img, _ = page.find("img")
+    assert (img["src"], img["width"], img["height"]) == (PHOTO.fallback, "1200", "800")
+    assert img["loading"] == "lazy" and img["decoding"] == "async"
+    assert img["alt"] == 'A "big" <photo> & co'
+
+
+@pytest.mark.parametrize("source", [
+    "![A photo](media:42)",
+    'Text ![one](media:42) and ![two](Media:1) <img src="/b.jpg" alt="B">\n\n'
+    '<picture><source type="image/webp" srcset="/a.webp 1w" sizes="1px"><img src="/a.jpg"'
+    ' width="1" height="1" alt="A" decoding="async"></picture> ![gone](media:7)',
+])  # fmt: skip
+def test_the_same_bytes_every_time(source):
+    assert "<picture>" in render_markdown(source, media)
+    assert len({render_markdown(source, media) for _ in range(50)}) == 1
+
+
+@pytest.mark.parametrize("lookup", [None, media])
+def test_a_photo_the_library_does_not_have_shows_no_picture(lookup):
+    """Nor a broken one: its alt text stays, as text."""
+    for number in ("99", "99999999999999999999"):
+        source = f"See ![the <river>](media:{number})."
+        out = render_markdown(source, lookup)
+        assert "<img" not in out and "<picture" not in out
+        assert out == "<p>See the &lt;river&gt;.</p>"
+
+
+def test_a_known_photo_without_the_library_shows_no_picture():
+    assert render_markdown("![x](media:42)") == "<p>x</p>"
+
+
+def test_what_the_picture_allows_is_all_it_allows():
+    """``<picture>`` and ``<source>`` typed as HTML keep only the attributes a photo needs,
+    and a ``srcset`` only addresses that a ``src`` may hold."""
+    out = render_markdown(
+        '<picture onclick="x()"><source type="image/webp" srcset="javascript:alert(1) 1w,'
+        ' /a.webp 2w" media="print" onerror="x()"><source srcset="/b.webp 1x, https://a.tj/b.webp'
+        ' 2x" sizes="1px" src="/c"><img src="/a.jpg" onload="x()" width="2" height="3"></picture>'
+    )
+    assert out == (
+        '<p><picture><source type="image/webp"><source srcset="/b.webp 1x, https://a.tj/b.webp'
+        ' 2x" sizes="1px"><img src="/a.jpg" width="2" height="3" loading="lazy"></picture></p>'
+    )
+
+
+# --- foreign_images ------------------------------------------------------------------------------
+
+
+def test_pictures_from_elsewhere_are_found_in_order_once_as_typed():
+    text = (
+        "![a](https://example.org/a.jpg) and ![b](//cdn.example/x.png)\n\n"
+        '<img src="http://example.net/i.png" alt="typed">\n\n'
+        '<picture><source srcset="/ok.webp 480w, https://cdn.example/y.webp 960w">'
+        '<img src="/ok.jpg"></picture> <img srcset="/ok.png 1x, https://z.example/z.png 2x">\n\n'
+        "![c](data:image/png;base64,iVBORw0KGgo=) ![known](media:1) ![unknown](media:99)\n\n"
+        "![again](https://example.org/a.jpg) ![](<https://пример.tj/фото.jpg>)"
+    )
+    assert foreign_images(text, media) == [
+        "https://example.org/a.jpg",
+        "//cdn.example/x.png",
+        "http://example.net/i.png",
+        "https://cdn.example/y.webp",
+        "https://z.example/z.png",
+        "data:image/png;base64,iVBORw0KGgo=",
+        "media:99",
+        "https://пример.tj/фото.jpg",
+    ]
+
+
+def test_photos_of_the_library_and_paths_of_the_site_are_fine():
+    text = (
+        "![x](media:1) ![y](/media/0123456789abcdef/480.webp)\n\n"
+        '<img src="/media/0123456789abcdef/960.webp" srcset="/media/0123456789abcdef/480.webp 1x">'
+        " ![z](photo.jpg)"
+    )
+    assert foreign_images(text, media) == []
+    assert foreign_images("") == []
+
+
+def test_without_the_library_every_media_photo_is_unknown():
+    assert foreign_images("![x](media:1) ![y](media:42)") == ["media:1", "media:42"]
+
+
+def test_links_to_other_sites_are_not_pictures():
+    text = (
+        "[a site](https://example.org/a.jpg), <https://example.net/b.png>, www.example.com/c.gif"
+        ' and <a href="http://example.info/d.png">d</a>'
+    )
+    assert foreign_images(text, media) == []
+
+
+def test_a_media_photo_typed_as_html_is_not_shown():
+    """Only the Markdown form becomes a picture: ``<img src="media:1">`` would be broken."""
+    assert foreign_images('<img src="media:1" alt="x">', media) == ["media:1"]
+
+
+@pytest.mark.parametrize("text, found", [
+    # Browsers drop tabs inside an address and read backslashes as slashes.
+    ('<img src=" ht&#9;tps://a.example/t.png">', " ht\ttps://a.example/t.png"),
+    ('<img src="\\\\b.example/b.png">', "\\\\b.example/b.png"),
+    # A comment that HTML ends at once, and an <img> that leaves the <svg> it is typed in.
+    ('<!--><img src="https://c.example/c.png">-->', "https://c.example/c.png"),
+    ('<svg><style><img src="https://d.example/d.png"></style></svg>', "https://d.example/d.png"),
+    ('<image src="https://e.example/e.png">', "https://e.example/e.png"),
+    ('<img src="/ok.jpg" src="https://f.example/f.png" srcset="data:image/png;base64,A,B 2x">',
+     "data:image/png;base64,A,B"),
+    ("[![g](https://g.example/g.png)](/page)", "https://g.example/g.png"),
+    ("![h][ref]\n\n[ref]: https://h.example/h.png", "https://h.example/h.png"),
+])  # fmt: skip
+def test_pictures_are_found_as_a_browser_reads_the_html(text, found):
+    assert foreign_images(text, media) == [found]
