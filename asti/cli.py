@@ -1,10 +1,13 @@
-"""Commands for ``flask --app asti ...``: schema, demo content, stored HTML, users and
-catalogs."""
+"""Commands for ``flask --app asti ...``: schema, demo content, stored HTML, photo files,
+users and catalogs."""
 
 import csv
+import re
+import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -16,7 +19,16 @@ from sqlalchemy import select
 from . import backup, demo
 from .config import LANGUAGES, PROJECT_ROOT
 from .extensions import db
-from .models import MIN_PASSWORD, ROLES, LegacyRedirect, News, User, email_address, legacy_paths
+from .models import (
+    MIN_PASSWORD,
+    ROLES,
+    Image,
+    LegacyRedirect,
+    News,
+    User,
+    email_address,
+    legacy_paths,
+)
 from .registry import kinds
 from .search import index
 
@@ -71,6 +83,40 @@ def redirects_import(csv_file):
 
 def media_folder() -> Path:
     return Path(current_app.instance_path) / "media"
+
+
+#: The name of a photo's folder under media/: 16 hex digits (asti/images.py).
+MEDIA_KEY = re.compile(r"[0-9a-f]{16}")
+#: A folder younger than this may be a photo being uploaded right now, whose record is not
+#: committed yet: it is left for the next time.
+PRUNE_AFTER = 3600
+
+
+@click.command("prune-media")
+@click.option("--dry-run", is_flag=True, help="List what would be removed; remove nothing.")
+@with_appcontext
+def prune_media(dry_run):
+    """Remove the photo folders under media/ that no photo of the library uses (those of
+    deleted photos): files stay on disk when a photo is deleted, until this runs."""
+    root = media_folder()
+    keys = set(db.session.scalars(select(Image.key)))
+    recent = time.time() - PRUNE_AFTER
+    folders = sorted(root.iterdir()) if root.is_dir() else []
+    removed = 0
+    for folder in folders:
+        if folder.is_symlink() or not folder.is_dir() or not MEDIA_KEY.fullmatch(folder.name):
+            continue  # not a photo's folder: never touched
+        if folder.name in keys:
+            continue
+        if max((p.stat().st_mtime for p in [folder, *folder.iterdir()]), default=0) > recent:
+            click.echo(f"Kept {folder.name}: changed in the last hour (an upload in progress?).")
+            continue
+        if not dry_run:
+            shutil.rmtree(folder)
+        click.echo(f"{'Would remove' if dry_run else 'Removed'} {folder.name}")
+        removed += 1
+    verb = "to remove" if dry_run else "removed"
+    click.echo(f"Unused photo folders {verb}: {removed}.")
 
 
 @click.command("backup")
@@ -200,6 +246,7 @@ def init_app(app) -> None:
         init_db,
         search_rebuild,
         redirects_import,
+        prune_media,
         backup_command,
         restore_command,
         seed_demo,
