@@ -23,6 +23,7 @@ from sqlalchemy import (
     bindparam,
     select,
 )
+from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import (
     Mapped,
     attribute_keyed_dict,
@@ -37,7 +38,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
 from .images import FALLBACK_WIDTH, rendition_path, rendition_widths
-from .text import SLUG_MAX, first_free, make_slug, render_markdown
+from .text import SLUG_MAX, Picture, first_free, make_slug, render_markdown
+
+#: Where the site serves the stored photos (the ``pages.media`` route).
+MEDIA_URL = "/media/"
+#: The largest id a database integer holds: a longer number typed or in a URL names nothing.
+LARGEST_ID = 2**31 - 1
 
 
 def utcnow() -> datetime:
@@ -63,8 +69,6 @@ class Translation:
     body: Mapped[str] = mapped_column(Text, default="")
     #: ``body`` rendered and sanitised once, on save, so pages never render Markdown.
     body_html: Mapped[str] = mapped_column(Text, default="")
-    #: Describes the item's image for readers who cannot see it.
-    image_alt: Mapped[str] = mapped_column(String(300), default="")
     #: Changes only when this language's text changes (``_written``), never when only its
     #: HTML is rendered again: "outdated" compares it with the original language's.
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -104,12 +108,12 @@ class Translation:
 
     # Every field of text_fields(): a kind's own text fields are added by its class
     # (tests/test_markdown.py checks that none is missed).
-    @validates("title", "slug", "summary", "body", "image_alt")
+    @validates("title", "slug", "summary", "body")
     def _written(self, key, value):
         if value != getattr(self, key):
             self.updated_at = utcnow()
         if hasattr(type(self), f"{key}_html"):
-            setattr(self, f"{key}_html", render_markdown(value))
+            setattr(self, f"{key}_html", render_markdown(value, picture))
         return value
 
     def render(self) -> bool:
@@ -118,13 +122,42 @@ class Translation:
         changed = False
         for column in self.__table__.columns:
             if column.key.endswith("_html"):
-                html = render_markdown(getattr(self, column.key.removesuffix("_html")))
+                html = render_markdown(getattr(self, column.key.removesuffix("_html")), picture)
                 changed |= html != getattr(self, column.key)
                 setattr(self, column.key, html)
         return changed
 
     def __repr__(self):
         return f"<{type(self).__name__} {self.lang} {self.slug!r}>"
+
+
+class Photo:
+    """One photo of an item's gallery, in its place: one table per kind of content,
+    declared as ``class NewsPhoto(Photo, db.Model)`` right after ``News``, like its texts.
+    The picture itself, with its descriptions and captions, is an ``Image`` of the media
+    library: the same photo may be in several galleries."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: 0, 1, 2 ... in the order readers see the photos.
+    position: Mapped[int] = mapped_column(default=0)
+
+    @declared_attr
+    def parent_id(cls) -> Mapped[int]:
+        table = cls.__tablename__.removesuffix("_photo")
+        return mapped_column(
+            f"{table}_id", ForeignKey(f"{table}.id", ondelete="CASCADE"), index=True
+        )
+
+    @declared_attr
+    def image_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("image.id", ondelete="CASCADE"), index=True)
+
+    @declared_attr
+    def image(cls) -> Mapped["Image"]:
+        return relationship("Image", lazy="joined")
+
+    def __repr__(self):
+        return f"<{type(self).__name__} {self.position}: image {self.image_id}>"
 
 
 #: An item's ``status``: only a published one is ever public (and then from its
@@ -142,6 +175,16 @@ def with_links(relationship):
         selectinload(relationship)
         .joinedload(linked.translations)
         .load_only(texts.lang, texts.title, texts.slug)
+    )
+
+
+def with_photos(model):
+    """Loader option for a page that shows the item's gallery: the photos, their images
+    and the images' texts, in two more queries."""
+    return (
+        selectinload(model.photos)
+        .selectinload(model.photos.property.mapper.class_.image)
+        .selectinload(Image.texts)
     )
 
 
@@ -182,6 +225,8 @@ class Publishable:
     source_lang: Mapped[str] = mapped_column(String(2), default="tg")
     #: Incremented by every UPDATE; a stale version makes the UPDATE fail (optimistic lock).
     version: Mapped[int] = mapped_column(default=1)
+    #: The lead photo: the page's main picture and its preview on social networks; one of
+    #: the gallery's photos (``photos``) when it has any.
     image_id: Mapped[int | None] = mapped_column(ForeignKey("image.id", ondelete="SET NULL"))
 
     translation_class = TextModel()
@@ -193,6 +238,16 @@ class Publishable:
     @declared_attr
     def image(cls) -> Mapped["Image | None"]:
         return relationship("Image")
+
+    @declared_attr
+    def photos(cls) -> Mapped[list[Any]]:
+        """The gallery (``<Model>Photo`` rows), in order; the lead photo is ``image``."""
+        return relationship(
+            f"{cls.__name__}Photo",
+            order_by=f"{cls.__name__}Photo.position",
+            collection_class=ordering_list("position"),
+            cascade="all, delete-orphan",
+        )
 
     @declared_attr
     def translations(cls) -> Mapped[dict[str, Any]]:
@@ -237,7 +292,7 @@ class Publishable:
     @classmethod
     def page_options(cls):
         """Loader options for what the item's public page shows besides its text."""
-        return (joinedload(cls.image),)
+        return (joinedload(cls.image), with_photos(cls))
 
     @property
     def is_scheduled(self) -> bool:
@@ -318,7 +373,11 @@ class News(Publishable, db.Model):
 
     @classmethod
     def page_options(cls):
-        return with_links(cls.program), with_links(cls.regions), joinedload(cls.image)
+        return with_links(cls.program), with_links(cls.regions), *super().page_options()
+
+
+class NewsPhoto(Photo, db.Model):
+    pass
 
 
 class NewsTranslation(Translation, db.Model):
@@ -338,7 +397,11 @@ class Program(Publishable, db.Model):
 
     @classmethod
     def page_options(cls):
-        return with_links(cls.regions), joinedload(cls.image)
+        return with_links(cls.regions), *super().page_options()
+
+
+class ProgramPhoto(Photo, db.Model):
+    pass
 
 
 class ProgramTranslation(Translation, db.Model):
@@ -414,6 +477,10 @@ class Region(Publishable, db.Model):
         return chain
 
 
+class RegionPhoto(Photo, db.Model):
+    pass
+
+
 class RegionTranslation(Translation, db.Model):
     pass
 
@@ -427,18 +494,50 @@ class Page(Publishable, db.Model):
         return {"key": self.key}
 
 
+class PagePhoto(Photo, db.Model):
+    pass
+
+
 class PageTranslation(Translation, db.Model):
     pass
 
 
 class Image(db.Model):
-    """An uploaded picture, stored as metadata-free renditions under ``media/<key>/``."""
+    """A photo of the media library, stored as metadata-free renditions under
+    ``media/<key>/``, with what describes it in each language (``texts``)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(32), unique=True)
+    #: Of the largest stored rendition.
     width: Mapped[int]
     height: Mapped[int]
+    #: The uploaded file's name and size, as staff know the photo.
+    name: Mapped[str] = mapped_column(String(255), default="")
+    bytes: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    texts: Mapped[dict[str, "ImageText"]] = relationship(
+        collection_class=attribute_keyed_dict("lang"),
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+
+    def set_text(self, lang: str, **fields) -> None:
+        """Set the photo's description, caption or credit in ``lang``; a language left
+        with nothing in it is removed."""
+        text = self.texts.get(lang) or ImageText(lang=lang)
+        for name, value in fields.items():
+            setattr(text, name, value.strip())
+        if any(getattr(text, name) for name in ImageText.FIELDS):
+            self.texts[lang] = text
+        else:
+            self.texts.pop(lang, None)
+
+    def snippet(self, lang: str) -> str:
+        """What staff paste into a text to show this photo there, with its description
+        in ``lang`` as the image's text."""
+        text = self.texts.get(lang)
+        alt = re.sub(r"([\\\[\]])", r"\\\1", text.alt if text else "")
+        return f"![{alt}](media:{self.id})"
 
     @property
     def renditions(self) -> list[tuple[int, str]]:
@@ -448,6 +547,43 @@ class Image(db.Model):
     @property
     def fallback(self) -> str:
         return rendition_path(self.key, FALLBACK_WIDTH, "jpg")
+
+    @property
+    def largest(self) -> str:
+        """The largest WebP rendition: what a gallery's thumbnail links to."""
+        return self.renditions[-1][1]
+
+
+class ImageText(db.Model):
+    """What a photo shows, for readers who cannot see it (``alt``), its caption and its
+    credit, in one language."""
+
+    __table_args__ = (UniqueConstraint("image_id", "lang"),)
+    FIELDS = ("alt", "caption", "credit")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    image_id: Mapped[int] = mapped_column(ForeignKey("image.id", ondelete="CASCADE"))
+    lang: Mapped[str] = mapped_column(String(2))
+    alt: Mapped[str] = mapped_column(String(300), default="")
+    caption: Mapped[str] = mapped_column(String(1000), default="")
+    credit: Mapped[str] = mapped_column(String(300), default="")
+
+
+def picture(image_id: int) -> Picture | None:
+    """Photo ``image_id`` of the library as a text shows it (``![alt](media:12)``); None if
+    there is none. Texts are rendered while they are set, before the session is flushed."""
+    if not 0 < image_id <= LARGEST_ID:
+        return None
+    with db.session.no_autoflush:
+        image = db.session.get(Image, image_id)
+    if image is None:
+        return None
+    return Picture(
+        fallback=MEDIA_URL + image.fallback,
+        renditions=tuple((width, MEDIA_URL + path) for width, path in image.renditions),
+        width=image.width,
+        height=image.height,
+    )
 
 
 class SlugRedirect(db.Model):

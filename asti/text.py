@@ -73,16 +73,13 @@ def _media_picture(src: str, env) -> Picture | None:
 
 
 def _picture_html(picture: Picture, alt: str) -> str:
+    """The WebP renditions for the browser to choose from by the screen's width (every
+    browser the site supports reads WebP), the JPEG as ``src``."""
     srcset = ", ".join(f"{url} {width}w" for width, url in picture.renditions)
-    source = (
-        f'<source type="image/webp" srcset="{escapeHtml(srcset)}" sizes="{PICTURE_SIZES}">'
-        if picture.renditions
-        else ""
-    )
+    choice = f' srcset="{escapeHtml(srcset)}" sizes="{PICTURE_SIZES}"' if srcset else ""
     return (
-        f'<picture>{source}<img src="{escapeHtml(picture.fallback)}" width="{picture.width}"'
+        f'<img src="{escapeHtml(picture.fallback)}"{choice} width="{picture.width}"'
         f' height="{picture.height}" alt="{escapeHtml(alt)}" loading="lazy" decoding="async">'
-        "</picture>"
     )
 
 
@@ -106,11 +103,10 @@ def _image(renderer, tokens, idx, options, env):
 _markdown = MarkdownIt("gfm-like")
 _markdown.add_render_rule("image", _image)
 
-#: nh3's defaults, what the image rule writes, and a media photo's ``<picture>``.
-_TAGS = nh3.ALLOWED_TAGS | {"picture", "source"}
+#: nh3's defaults, and what the image rule writes (a media photo's renditions too).
+_TAGS = nh3.ALLOWED_TAGS
 _ATTRIBUTES = nh3.ALLOWED_ATTRIBUTES | {
-    "img": nh3.ALLOWED_ATTRIBUTES["img"] | {"loading", "decoding"},
-    "source": {"type", "srcset", "sizes"},
+    "img": nh3.ALLOWED_ATTRIBUTES["img"] | {"loading", "decoding", "srcset", "sizes"},
 }
 _URL_SCHEMES = {"http", "https", "mailto", "tel"}
 #: What nh3 lets through in a ``src`` besides paths: the web's schemes, and addresses that
@@ -182,7 +178,21 @@ def render_markdown(source: str, media: Media | None = None) -> str:
     """Markdown to HTML that is safe to show: no scripts, handlers or ``javascript:`` links.
     ``![alt](media:42)`` shows photo 42 of the media library as ``media(42)`` gives it, or
     only its alt text if it gives None. The same text always gives the same bytes."""
-    return _clean(_markdown.render(source or "", {"media": media}))
+    env = {"media": media}
+    tokens = _parse(_markdown, source or "", env)
+    return _clean(_markdown.renderer.render(tokens, _markdown.options, env))
+
+
+def _parse(markdown: MarkdownIt, source: str, env: dict) -> list:
+    """The text's tokens. markdown-it-py's linkify stops on some rare input (``a[http://b://``
+    raises "inline rule didn't increment state.pos"): such a text is read again without
+    turning bare addresses into links, rather than refused with an error."""
+    try:
+        return markdown.parse(source, env)
+    except RuntimeError:
+        plain = type(markdown)("gfm-like").disable("linkify")
+        plain.renderer = markdown.renderer
+        return plain.parse(source, env)
 
 
 # --- the pictures a text may not show ------------------------------------------------------------
@@ -245,7 +255,7 @@ def foreign_images(source: str, media: Media | None = None) -> list[str]:
     scheme such as ``https:`` or ``data:``, or a host: ``//cdn.example/x.png``), and the
     ``media:N`` photos that ``media`` does not know (or any typed as HTML)."""
     env = {"media": media, "markdown_images": True}
-    tokens = _as_typed.parse(source or "", env)
+    tokens = _parse(_as_typed, source or "", env)
     found = _Images(_as_typed.renderer.render(tokens, _as_typed.options, env)).urls
     # And what nh3 makes of the HTML typed in the text, read by the browser's own rules,
     # where these differ from html.parser's (comments, <svg> ...).

@@ -102,7 +102,7 @@ SQLMAP_RUNS = [
     # The three language sections are one form class: English stands for the other two.
     SqlmapSpec("editor news form", "/editor/news/1", own_form=True, logged_in=True,
                params="version,status,published_at,program_id,region_ids,en-title,en-slug,"
-                      "en-summary,en-body,en-image_alt,session",
+                      "en-summary,en-body,library,lead,session",
                budget=240, required=False),
 ]  # fmt: skip
 
@@ -648,7 +648,7 @@ def stored_payload_probe(base: str, cookie: str) -> Stored:
         lang, _, part = name.partition("-")
         if part == "title":
             value = f"Audit {lang} {mark} {payloads}"
-        elif part in {"summary", "image_alt"}:
+        elif part == "summary":
             value = payloads
         elif part == "body":
             value = f'{payloads}\n\n[a link](javascript:alert("{mark}"))\n\n<b>{mark}</b>'

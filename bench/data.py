@@ -158,7 +158,6 @@ def generate(count: int, progress=None) -> int:
                         "summary": t.summary,
                         "body": t.body,
                         "body_html": t.body_html,
-                        "image_alt": "",
                         "updated_at": now,
                     }
                 )

@@ -15,9 +15,10 @@ bind = os.environ.get("ASTI_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("ASTI_WORKERS", min(multiprocessing.cpu_count() * 2 + 1, 12)))
 worker_class = "sync"
 
-# A request that takes longer than this is stuck (pages render in milliseconds; an image
-# upload over a slow link is received by nginx first, then passed on at once).
-timeout = 30
+# A request that takes longer than this is stuck. Pages render in milliseconds, and an
+# upload over a slow link is received by nginx first, then passed on at once; but turning
+# eight 48-megapixel phone photos into renditions takes a slow server half a minute.
+timeout = 120
 graceful_timeout = 20
 keepalive = 5
 

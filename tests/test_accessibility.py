@@ -8,7 +8,7 @@ import pytest
 
 from asti.config import PROJECT_ROOT
 from tests.fixtures.browser import english_context
-from tests.fixtures.pagetypes import EDITOR_PAGES, all_public_pages
+from tests.fixtures.pagetypes import EDITOR_PAGES, LIBRARY_PAGES, all_public_pages, gallery_pages
 from tests.fixtures.server import fetch
 from tests.fixtures.staff import ADMIN, PASSWORD
 
@@ -43,7 +43,7 @@ def checker_context(browser, base, viewport):
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_public_pages_have_no_violations(browser, live_site, viewport):
-    pages = all_public_pages(lambda url: fetch(live_site + url)[2])
+    pages = all_public_pages(lambda url: fetch(live_site + url)[2]) | gallery_pages()
     context = checker_context(browser, live_site, VIEWPORTS[viewport])
     page = context.new_page()
     found = [
@@ -69,8 +69,13 @@ def test_editor_pages_have_no_violations(browser, live_site, viewport):
     page.get_by_role("button", name="Save").click()
     page.get_by_role("status").wait_for()
     found += violations(page, page.url)  # the form with its "Saved." message
-    for url in EDITOR_PAGES.values():
+    for url in (EDITOR_PAGES | LIBRARY_PAGES).values():
         found += violations(page, live_site + url)
+    # The form of an item with a gallery: from the photo's "Used in" list.
+    page.goto(f"{live_site}/editor/library/1")
+    page.locator(".uses a").first.click()
+    page.locator(".photo-list").wait_for()
+    found += violations(page, None)
     # Pages that answer a form: its refusal (the error summary), the preview of its text.
     page.goto(f"{live_site}/editor/news/new")
     page.get_by_role("button", name="Publish").click()

@@ -37,9 +37,9 @@ PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touc
 MIN_TARGET = 24
 
 
-def make_jpeg(path: Path) -> Path:
+def make_jpeg(path: Path, background=(235, 228, 210)) -> Path:
     """A 1200×800 photo-like JPEG: a few coloured rectangles."""
-    image = Image.new("RGB", (1200, 800), (235, 228, 210))
+    image = Image.new("RGB", (1200, 800), background)
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 520, 1200, 800), fill=(70, 130, 60))
     draw.rectangle((120, 140, 520, 520), fill=(200, 60, 50))
@@ -92,13 +92,17 @@ def test_write_publish_and_read_a_tajik_news_item(browser, live_site, tmp_path):
         expect(page).to_have_url(f"{live_site}/editor/")
         expect(page.get_by_role("heading", name="Overview", level=1)).to_be_visible()
 
-        # 2. A new news item, in Tajik only, with an image, published at once.
+        # 2. A new news item, in Tajik only, with a photo: saved as a draft, which lists
+        # the photo to describe, then published.
         page.goto("/editor/news/new")
         tajik = open_section(page, "tg")
         tajik.get_by_label("Title", exact=True).fill(TITLE)
         tajik.get_by_label("Text", exact=True).fill(BODY)
-        tajik.get_by_label("Image description", exact=True).fill(IMAGE_ALT)
-        page.locator("input[name=image]").set_input_files(make_jpeg(tmp_path / "photo.jpg"))
+        page.locator("input[name=upload]").set_input_files(make_jpeg(tmp_path / "photo.jpg"))
+        page.get_by_role("button", name="Save draft").click()
+        expect(page.get_by_role("status")).to_contain_text("Draft saved.")
+        page.locator(".photo-texts > summary").click()
+        page.locator("input[name=photos-0-tg-alt]").fill(IMAGE_ALT)
         page.get_by_role("button", name="Publish").click()
         expect(page.get_by_role("status")).to_have_text("Published. See it on the site")
         expect(page).to_have_url(re.compile(rf"^{re.escape(live_site)}/editor/news/\d+$"))
@@ -488,7 +492,7 @@ def test_write_preview_and_publish_in_two_languages_in_few_steps(browser, live_s
         russian = open_section(page, "ru")
         russian.get_by_label("Title", exact=True).fill("Тренинг в Исфаре")
         russian.get_by_label("Text", exact=True).fill("Темы:\n- безопасность\n- молодёжь")
-        page.locator("input[name=image]").set_input_files(make_jpeg(tmp_path / "photo.jpg"))
+        page.locator("input[name=upload]").set_input_files(make_jpeg(tmp_path / "photo.jpg"))
         page.get_by_role("button", name="Save draft").click()
         expect(page.get_by_role("status")).to_contain_text("Draft saved.")
         drafted = page.evaluate("new Date().toISOString().slice(0, 19) + 'Z'")
@@ -509,3 +513,57 @@ def test_write_preview_and_publish_in_two_languages_in_few_steps(browser, live_s
         assert len(loads) <= 9, loads
     finally:
         context.close()
+
+
+def test_a_photo_story_upload_caption_reorder_publish(browser, live_site, tmp_path):
+    """Five photos chosen at once, two captioned in Tajik and Russian, the first moved to
+    the end, published; an English reader sees the gallery in that order, with the
+    captions in Russian (the English site's next language) marked as Russian."""
+    photos = [make_jpeg(tmp_path / f"photo-{n}.jpg", (40 * n, 200, 255 - 40 * n)) for n in range(5)]
+    context = english_context(browser, live_site)
+    page = context.new_page()
+    try:
+        page.goto("/editor/login")
+        page.get_by_label("Email").fill(EDITOR)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.goto("/editor/news/new")
+        open_section(page, "tg").get_by_label("Title", exact=True).fill("Аксҳои омӯзиш")
+        open_section(page, "ru").get_by_label("Title", exact=True).fill("Фотографии тренинга")
+        page.get_by_label("Add photos", exact=True).set_input_files(photos)
+        page.get_by_role("button", name="Save draft").click()
+        expect(page.get_by_role("status")).to_contain_text("Draft saved.")
+        rows = page.locator(".photo-row")
+        expect(rows).to_have_count(5)
+
+        captions = {0: ("Ҷамъомад", "Собрание"), 1: ("Машғулият", "Занятие")}
+        for n, (tg, ru) in captions.items():
+            rows.nth(n).locator(".photo-texts > summary").click()
+            rows.nth(n).locator(f"input[name=photos-{n}-tg-caption]").fill(tg)
+            rows.nth(n).locator(f"input[name=photos-{n}-ru-caption]").fill(ru)
+        rows.nth(0).get_by_label("Order").fill("6")  # the first photo goes last
+        page.get_by_role("button", name="Publish").click()
+        expect(page.get_by_role("status")).to_contain_text("Published.")
+        expect(page.locator(".photo-row input[name$=tg-caption]").first).to_have_value("Машғулият")
+        address = page.get_by_role("link", name="See it on the site").first.get_attribute("href")
+    finally:
+        context.close()
+
+    with reader(browser, live_site, "en") as tab:
+        tab.goto(address)
+        expect(tab).to_have_url(re.compile(r"/en/news/[^/]+/$"))
+        figures = tab.locator(".gallery figure")
+        expect(figures).to_have_count(5)
+        first, fifth = figures.nth(0).locator("figcaption"), figures.nth(4).locator("figcaption")
+        expect(first).to_contain_text("Занятие")
+        expect(first.locator("[lang=ru]")).to_have_count(1)
+        expect(fifth).to_contain_text("Собрание")
+        expect(fifth.locator("[lang=ru]")).to_have_count(1)
+        expect(figures.nth(2).locator("figcaption")).to_have_count(0)
+        thumbnail = figures.nth(4).locator("img")
+        thumbnail.scroll_into_view_if_needed()
+        tab.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle()
+        )
+        large = figures.nth(4).locator("a").get_attribute("href")
+        assert tab.request.get(live_site + large).headers["content-type"] == "image/webp"

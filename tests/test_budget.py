@@ -11,8 +11,8 @@ from PIL import Image
 
 from tests.fixtures.html import Page, get_page
 from tests.fixtures.items import image_bytes
-from tests.fixtures.pagetypes import public_pages
-from tests.fixtures.staff import create
+from tests.fixtures.pagetypes import gallery_pages, public_pages
+from tests.fixtures.staff import create, edit
 
 BUDGET = 50 * 1024
 #: What a browser downloads for fonts: none of these may appear in a stylesheet or page.
@@ -37,11 +37,13 @@ def assets_of(html: str) -> list[str]:
     return sheets + [a["src"] for a, _ in page.find_all("script") if a.get("src")]
 
 
-def test_article_fits_the_budget(client):
-    """Every language's article and fallback article, with their CSS and JS, compressed."""
+def test_article_fits_the_budget(app, client):
+    """Every language's article and fallback article, and the article with a gallery of
+    twelve photos, with their CSS and JS, compressed (the photos load lazily)."""
+    galleries = list(gallery_pages(app).values())
     for lang in ("tg", "ru", "en"):
         pages = public_pages(lambda url: client.get(url).text, lang)
-        for url in (pages["article"], pages["fallback article"]):
+        for url in (pages["article"], pages["fallback article"], galleries.pop(0)):
             response = client.get(url)
             total = compressed(response.data)
             for asset in assets_of(response.text):
@@ -64,8 +66,8 @@ def test_images_are_sized_responsive_and_lazy_below_the_fold(app, admin, client)
     photo = Image.radial_gradient("L").resize((1600, 1000)).convert("RGB")
     upload = (io.BytesIO(image_bytes(photo, "JPEG")), "photo.jpg")
     text = "Text.\n\n![A second photo](/static/favicon.svg)"
-    create(admin, "news", {"en-title": "With a photo", "en-image_alt": "A photo",
-                           "en-body": text, "image": upload})  # fmt: skip
+    item = create(admin, "news", {"en-title": "With a photo", "en-body": text, "upload": [upload]})
+    edit(admin, "news", item, {"photos-0-en-alt": "A photo"})
     article = get_page(client, "/en/news/with-a-photo/")
     source = article.find("source", type="image/webp")[0]
     assert source["sizes"]

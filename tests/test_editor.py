@@ -85,6 +85,9 @@ EDITOR_GETS = [
     "/editor/users/1",
     "/editor/audit/",
     "/editor/password",
+    "/editor/library/",
+    "/editor/library/1",
+    "/editor/library/1/delete",
 ]
 EDITOR_POSTS = [
     "/editor/news/new",
@@ -100,6 +103,9 @@ EDITOR_POSTS = [
     "/editor/users/1",
     "/editor/password",
     "/editor/logout",
+    "/editor/library/",
+    "/editor/library/1",
+    "/editor/library/1/delete",
 ]
 OPEN_ENDPOINTS = {"editor.login", "editor.language"}
 
@@ -636,7 +642,10 @@ PAYLOADS = [
     '<math><mi xlink:href="javascript:alert(1)">x</mi></math>',
     "' onmouseover='alert(1)",
 ]
-NEWS_FIELDS = ("title", "slug", "summary", "body", "image_alt")
+NOT_AN_IMAGE = (
+    "This file is not a photo in a format the site accepts (JPEG, PNG, WebP, HEIC or GIF)."
+)
+NEWS_FIELDS = ("title", "slug", "summary", "body")
 PROGRAM_FIELDS = (*NEWS_FIELDS, "donor", "partners", "goals", "results")
 
 
@@ -711,10 +720,10 @@ def photo_with_gps() -> bytes:
 def test_text_file_named_jpg_is_refused(app, admin):
     """The content decides, not the name; the typed text survives the refusal."""
     upload = (io.BytesIO(b"Minutes of the meeting, not a photo.\n" * 50), "photo.jpg")
-    changes = {"en-title": "With a photo", "en-body": "Typed\r\ntext", "image": upload}
+    changes = {"en-title": "With a photo", "en-body": "Typed\r\ntext", "upload": [upload]}
     response = submit(admin, "/editor/news/new", changes, status=400)
     html = html_of(response)
-    assert error(html, "image") == "This file is not a JPEG, PNG or WebP image."
+    assert error(html, "upload") == f"photo.jpg: {NOT_AN_IMAGE}"
     fields = form_fields(html)
     assert (fields["en-title"], fields["en-body"]) == ("With a photo", "Typed\r\ntext")
     assert count(app, News) == 3
@@ -723,12 +732,13 @@ def test_text_file_named_jpg_is_refused(app, admin):
 def test_too_large_image_is_refused(app, admin):
     """An upload over MAX_IMAGE_BYTES is refused with the limit in the message."""
     app.config["MAX_IMAGE_BYTES"] = 20_000
-    # Noise does not compress. (Uploads stay under 500 kB, above which Werkzeug's test
-    # client spools the request to a temporary file it never closes: a ResourceWarning.)
+    # Noise does not compress.
     noise = Image.frombytes("RGB", (300, 300), os.urandom(300 * 300 * 3))
     upload = (io.BytesIO(image_bytes(noise, "PNG")), "noise.png")
-    response = submit(admin, "/editor/news/new", {"en-title": "Big", "image": upload}, status=400)
-    assert error(html_of(response), "image") == "The image is larger than 0.1 MB."
+    response = submit(
+        admin, "/editor/news/new", {"en-title": "Big", "upload": [upload]}, status=400
+    )
+    assert error(html_of(response), "upload") == "noise.png: The image is larger than 0.1 MB."
     assert form_fields(html_of(response))["en-title"] == "Big"
     assert count(app, News) == 3
 
@@ -736,8 +746,8 @@ def test_too_large_image_is_refused(app, admin):
 def test_photo_is_published_without_its_metadata(app, admin, client):
     """A JPEG with GPS is accepted; every file the article links to has no EXIF."""
     upload = (io.BytesIO(photo_with_gps()), "IMG_0001.JPG")
-    item = create(admin, "news", {"en-title": "Field visit", "en-image_alt": "Farmers",
-                                  "image": upload})  # fmt: skip
+    item = create(admin, "news", {"en-title": "Field visit", "upload": [upload]})
+    edit(admin, "news", item, {"photos-0-en-alt": "Farmers"})
     html = get_page(client, "/en/news/field-visit/")
     source = html.find("source", type="image/webp")[0]
     img = html.find("img", alt="Farmers")[0]
@@ -754,7 +764,7 @@ def test_photo_is_published_without_its_metadata(app, admin, client):
     stored = [p for p in Path(app.instance_path, "media").rglob("*") if p.is_file()]
     assert len(stored) == 4 and all(b"Exif" not in p.read_bytes() for p in stored)
 
-    edit(admin, "news", item, {"remove_image": "y"})
+    edit(admin, "news", item, {"photos-0-remove": "y"})
     assert not get_page(client, "/en/news/field-visit/").find_all("picture")
 
 
@@ -914,7 +924,7 @@ def test_save_holds_the_item_until_it_commits(app, admin, monkeypatch):
     from asti.editor import content
 
     item = create(admin, "news", {"en-title": "Locked", "en-body": "Original text"})
-    store_upload, blocked = content.take_image, []
+    take_photos, blocked = content.take_photos, []
     url = app.config["SQLALCHEMY_DATABASE_URI"]
 
     def other_worker_tries_to_write(form):
@@ -934,9 +944,9 @@ def test_save_holds_the_item_until_it_commits(app, admin, monkeypatch):
                 except OperationalError as error:
                     blocked.append(str(error))
                 other.rollback()
-        return store_upload(form)
+        return take_photos(form)
 
-    monkeypatch.setattr(content, "take_image", other_worker_tries_to_write)
+    monkeypatch.setattr(content, "take_photos", other_worker_tries_to_write)
     edit(admin, "news", item, {"en-body": "My text"})
     assert blocked and "lock" in blocked[0]
     assert texts(app, News, item)["en"]["body"] == "My text"

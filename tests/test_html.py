@@ -3,6 +3,7 @@ run with the machine's Java; `make checkers` installs it): zero errors on every 
 public in three languages and the editor's."""
 
 import json
+import re
 import shutil
 import subprocess
 
@@ -10,7 +11,13 @@ import pytest
 
 from asti.config import PROJECT_ROOT
 from tests.fixtures.html import form_fields
-from tests.fixtures.pagetypes import EDITOR_PAGES, all_public_pages
+from tests.fixtures.pagetypes import (
+    EDITOR_PAGES,
+    LIBRARY_PAGES,
+    add_gallery_article,
+    all_public_pages,
+    gallery_pages,
+)
 from tests.fixtures.staff import edit
 
 VNU = PROJECT_ROOT / ".venv" / "node" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -42,8 +49,8 @@ def validate(pages: dict[str, bytes], folder) -> list[str]:
     ]
 
 
-def test_public_pages_are_valid_html(client, tmp_path):
-    urls = all_public_pages(lambda url: client.get(url).text)
+def test_public_pages_are_valid_html(app, client, tmp_path):
+    urls = all_public_pages(lambda url: client.get(url).text) | gallery_pages(app)
     pages = {}
     for name, url in urls.items():
         response = client.get(url)
@@ -54,8 +61,9 @@ def test_public_pages_are_valid_html(client, tmp_path):
 
 def test_editor_pages_are_valid_html(app, admin, tmp_path):
     edit(admin, "news", 1, {"en-title": "Community security in the Ferghana valley, again"})
+    add_gallery_article(app)  # its photos are in the library
     pages = {"editor: login": app.test_client().get("/editor/login").data}
-    for name, url in EDITOR_PAGES.items():
+    for name, url in (EDITOR_PAGES | LIBRARY_PAGES).items():
         response = admin.get(url)
         assert response.status_code == 200, url
         pages[f"{name} {url}"] = response.data
@@ -64,4 +72,13 @@ def test_editor_pages_are_valid_html(app, admin, tmp_path):
     pages["editor: refused form"] = admin.post("/editor/news/new", data=refused).data
     typed = form_fields(admin.get("/editor/news/1").text) | {"ru-body": "Not saved yet"}
     pages["editor: preview of the form"] = admin.post("/editor/news/1/preview/ru", data=typed).data
+    # The form of an item with a gallery, as saved and refused; its preview.
+    used_in = re.search(
+        r'<ul class="uses">.*?href="([^"]+)"', admin.get("/editor/library/1").text, re.S
+    )
+    url = used_in.group(1)
+    pages["editor: an item with photos"] = admin.get(url).data
+    typed = form_fields(admin.get(url).text) | {"photos-0-ru-caption": "x" * 1001}
+    pages["editor: refused photos"] = admin.post(url, data=typed).data
+    pages["editor: preview with photos"] = admin.post(f"{url}/preview/tg", data=typed).data
     assert validate(pages, tmp_path / "vnu") == []

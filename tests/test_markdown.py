@@ -84,6 +84,13 @@ def test_table_and_list_on_the_public_page(admin, client):
     assert preview.find_all("table") and preview.text("td") == "Isfara"
 
 
+def test_text_that_stops_the_link_finder_is_saved_without_links(admin, client):
+    """markdown-it-py's linkify raises on some input; the text is saved and shown anyway."""
+    body = "Notes: edoctype[http://s:// and https://example.org"
+    create(admin, "news", {"en-title": "Odd notes", "en-body": body})
+    assert get_page(client, "/en/news/odd-notes/").text("div", class_="prose") == body
+
+
 # --- "outdated" follows the texts, not their HTML -----------------------------------------------
 
 WHEN = datetime(2021, 3, 4, 5, 6, 7)

@@ -61,3 +61,34 @@ def test_the_models_describe_the_schema_the_migrations_make(runner):
     from their names included, say what the migrations made."""
     result = runner.invoke(args=["db", "check"])
     assert result.exit_code == 0, result.output
+
+
+def test_an_items_photo_and_its_description_move_into_the_library(postgres, tmp_path):
+    """0007: the description written per language for an item's photo becomes the photo's
+    own description in that language, and the photo the first of the item's gallery."""
+    database = postgres.create("asti_media") if postgres else tmp_path / "media.db"
+    app = make_app(database)
+    stamp = datetime(2020, 5, 1, 10, 0)
+    with app.app_context():
+        upgrade(revision="0006")
+        for statement in (
+            "INSERT INTO image (id, key, width, height, created_at) "
+            "VALUES (7, '0123456789abcdef', 1600, 1200, :t)",
+            "INSERT INTO news (id, status, published_at, created_at, updated_at, deleted_at, "
+            "source_lang, version, image_id) VALUES (1, 'published', :t, :t, :t, NULL, 'ru', 1, 7)",
+            "INSERT INTO news_translation (id, lang, title, slug, summary, body, body_html, "
+            "image_alt, updated_at, news_id) VALUES (1, 'ru', 'Тренинг', 'trening', '', '', '', "
+            "'Участники тренинга', :t, 1), "
+            "(2, 'en', 'Training', 'training', '', '', '', '', :t, 1)",
+        ):
+            db.session.execute(text(statement), {"t": stamp})
+        db.session.commit()
+        upgrade()
+        texts = db.session.execute(text("SELECT image_id, lang, alt FROM image_text")).all()
+        assert [tuple(row) for row in texts] == [(7, "ru", "Участники тренинга")]
+        photos = db.session.execute(text("SELECT news_id, image_id, position FROM news_photo"))
+        assert [tuple(row) for row in photos] == [(1, 7, 0)]
+        db.session.remove()
+        db.engine.dispose()
+    if postgres:
+        postgres.drop("asti_media")

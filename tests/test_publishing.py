@@ -176,16 +176,16 @@ def test_error_summary_links_to_the_fields_in_error(admin):
 
 def test_a_photo_sent_with_a_refused_form_is_kept(app, admin):
     """Stored at once, shown again, and used by the next save without choosing it again."""
-    fields = new_form(admin) | {"image": photo()}
+    fields = new_form(admin) | {"upload": [photo()]}
     response = admin.post(NEW, data=fields, content_type="multipart/form-data")
     assert response.status_code == 400
     kept = form_fields(html_of(response))
-    assert kept["uploaded_image"].isdecimal()
-    assert Page(html_of(response)).find("figure", class_="current-image")
+    assert kept["photos-0-image_id"].isdecimal()
+    assert Page(html_of(response)).find("li", class_="photo-row")
     saved = admin.post(NEW, data=kept | {"en-title": "With the kept photo", "action": "publish"})
     assert saved.status_code == 302
     item = int(saved.headers["Location"].rsplit("/", 1)[1])
-    assert stored(app, item).image_id == int(kept["uploaded_image"])
+    assert stored(app, item).image_id == int(kept["photos-0-image_id"])
 
 
 def test_regions_are_checkboxes_under_their_oblast(app, admin):

@@ -14,7 +14,7 @@ from wtforms.validators import Optional
 from asti.editor.forms import ItemForm
 from asti.extensions import db
 from asti.i18n import show_item_or_404
-from asti.models import Publishable, Translation
+from asti.models import Photo, Publishable, Translation
 from asti.registry import Kind, kinds
 from tests.fixtures.html import get_page
 from tests.fixtures.staff import create
@@ -37,6 +37,9 @@ def leaflets():
     class LeafletTranslation(Translation, db.Model):
         pass
 
+    class LeafletPhoto(Photo, db.Model):
+        pass
+
     class LeafletForm(ItemForm):
         copies = IntegerField("Copies printed", [Optional()])
 
@@ -55,14 +58,15 @@ def leaflets():
     )  # fmt: skip
     yield kind
     kinds.unregister(kind.key)
-    for model in (LeafletTranslation, Leaflet):
+    for model in (LeafletPhoto, LeafletTranslation, Leaflet):
         db.metadata.remove(model.__table__)
 
 
 @pytest.fixture
 def app(leaflets, app):
     """The usual app, made while leaflets are registered, with their tables."""
-    tables = [leaflets.model.__table__, leaflets.translation_model.__table__]
+    photos = leaflets.model.photos.property.mapper.class_
+    tables = [leaflets.model.__table__, leaflets.translation_model.__table__, photos.__table__]
     with app.app_context():
         db.metadata.create_all(db.engine, tables=tables)
     return app
@@ -74,6 +78,7 @@ def test_a_kind_declared_once_is_everywhere(app, admin, client, leaflets):
     form = get_page(admin, "/editor/leaflets/new")
     assert form.find("input", name="copies")
     assert form.find("input", name="tg-title") and form.find("input", name="en-title")
+    assert form.find("input", name="upload", type="file")  # its gallery
 
     item_id = create(
         admin,

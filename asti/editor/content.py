@@ -3,10 +3,9 @@ trash, and the buttons that say what staff mean (Save draft, Preview, Publish, U
 Nothing typed is lost: a refused save shows the form again with the text as it was sent,
 and a photo sent with it is kept."""
 
-from pathlib import Path
+import re
 
 from flask import (
-    current_app,
     flash,
     g,
     redirect,
@@ -31,11 +30,12 @@ from werkzeug.exceptions import NotFound
 from ..config import LANGUAGES
 from ..extensions import db
 from ..i18n import localize, negotiate, show
-from ..images import ImageRejected, store_image
-from ..models import DRAFT, PUBLISHED, Image, Revision, utcnow
+from ..images import ImageRejected
+from ..models import DRAFT, LARGEST_ID, PUBLISHED, Image, ImageText, Revision, utcnow
 from ..registry import Kind, kinds
 from . import bp
 from .diff import words
+from .media import store_upload
 from .records import apply, audit, item_columns, record, snapshot
 
 PER_PAGE = 50
@@ -69,6 +69,18 @@ def build_form(kind: Kind, item=None):
         fields = kind.translation_model.text_fields()
         for lang, t in item.translations.items():
             data[lang] = {name: getattr(t, name) for name in fields}
+        data["photos"] = [
+            {
+                "image_id": photo.image_id,
+                "position": index + 1,
+                **{
+                    lang: {name: getattr(t, name) for name in ImageText.FIELDS}
+                    for lang, t in photo.image.texts.items()
+                },
+            }
+            for index, photo in enumerate(item.photos)
+        ]
+        data["lead"] = item.image_id or ("none" if item.photos else None)
     form = kind.form(data=data)
     form.prepare(item, str(get_locale()))
     return form
@@ -86,47 +98,86 @@ def content_of(form, model) -> dict:
         for lang, section in form.sections()
         if section.form.is_filled()
     }
-    if form.uploaded_image.data is not None:  # stored by take_image
-        data["image_id"] = form.uploaded_image.data
-    elif form.remove_image.data:
-        data["image_id"] = None
+    data["photo_ids"] = gallery(form)
+    data["image_id"] = lead(form, data["photo_ids"])
     return data
 
 
-def take_image(form) -> int | None:
-    """The id of the image this form brings: a file just chosen (stored now), else one
-    stored from an earlier sending of the same form; None if neither."""
-    file = form.image.data
-    if file and getattr(file, "filename", ""):
-        stored = store_image(
-            file.stream,
-            Path(current_app.instance_path) / "media",
-            current_app.config["MAX_IMAGE_BYTES"],
-        )
-        image = db.session.scalar(select(Image).where(Image.key == stored.key))
+def gallery(form) -> list[int]:
+    """The ids of the photos the form keeps, in the order its numbers give (a photo
+    without a number stays where it was)."""
+    kept = [
+        (entry.position.data or index + 1, index, entry.image_id.data)
+        for index, entry in enumerate(entry.form for entry in form.photos)
+        if isinstance(entry.image_id.data, int) and not entry.remove.data
+    ]
+    ids = [image_id for _position, _index, image_id in sorted(kept)]
+    return list(dict.fromkeys(ids))
+
+
+def lead(form, photo_ids: list[int]) -> int | None:
+    """The lead photo: the one chosen if it stays in the gallery, none if staff said so,
+    else the gallery's first."""
+    if form.lead.data == "none":
+        return None
+    if form.lead.data in photo_ids:
+        return form.lead.data
+    return photo_ids[0] if photo_ids else None
+
+
+def write_photo_texts(form) -> None:
+    """Put the descriptions, captions and credits typed for each photo into the library."""
+    for entry in form.photos:
+        image = db.session.get(Image, entry.form.image_id.data or 0)
+        if image is not None:
+            for lang, section in entry.form.texts():
+                image.set_text(lang, **section.form.content())
+
+
+def add_photo(form, image) -> None:
+    """List ``image`` in the form's gallery, last, with its texts (once)."""
+    if any(entry.form.image_id.data == image.id for entry in form.photos):
+        return
+    texts = {lang: {n: getattr(t, n) for n in ImageText.FIELDS} for lang, t in image.texts.items()}
+    form.photos.append_entry({"image_id": image.id, "position": len(form.photos) + 1, **texts})
+
+
+def take_photos(form) -> bool:
+    """Store the photos this form brings (files chosen, numbers of the library) and list
+    them in its gallery, so that a form shown again keeps them; whether all were taken."""
+    taken = True
+    for file in form.upload.data or []:
+        if not getattr(file, "filename", ""):
+            continue  # the browser sends an empty part when no file is chosen
+        try:
+            add_photo(form, store_upload(file))
+        except ImageRejected as error:
+            form.upload.errors.append(f"{file.filename}: {error.message}")
+            taken = False
+    unknown = []
+    for number in re.findall(r"\S+", (form.library.data or "").replace(",", " ")):
+        known = number.isdecimal() and int(number) <= LARGEST_ID
+        image = db.session.get(Image, int(number)) if known else None
         if image is None:
-            image = Image(key=stored.key, width=stored.width, height=stored.height)
-            db.session.add(image)
-            db.session.flush()
-        form.uploaded_image.data = image.id
-        return image.id
-    if form.uploaded_image.data and db.session.get(Image, form.uploaded_image.data):
-        return form.uploaded_image.data
-    form.uploaded_image.data = None
-    return None
+            unknown.append(number)
+        else:
+            add_photo(form, image)
+    form.library.data = " ".join(unknown)  # what was taken is listed; the rest stays typed
+    if unknown:
+        form.library.errors.append(
+            _("The library has no photo numbered %(numbers)s.", numbers=", ".join(unknown))
+        )
+        taken = False
+    return taken
 
 
 def checked(form) -> bool:
-    """Validate the form and store the image it brings, even when the rest is refused, so
-    that the form shown again lists it and nobody chooses the same file twice."""
+    """Validate the form and store the photos it brings, even when the rest is refused, so
+    that the form shown again lists them and nobody chooses the same files twice."""
     valid = form.validate()
-    try:
-        take_image(form)
-    except ImageRejected as error:
-        form.image.errors.append(error.message)
-        valid = False
+    valid = take_photos(form) and valid
     if not valid:
-        db.session.commit()  # the image only: nothing else has changed
+        db.session.commit()  # the photos only: nothing else has changed
     return valid
 
 
@@ -138,14 +189,15 @@ def later_date(form):
 
 
 def edit_page(kind, form, item=None, status=200, theirs=None):
-    chosen = db.session.get(Image, form.uploaded_image.data) if form.uploaded_image.data else None
+    ids = [entry.form.image_id.data for entry in form.photos]
+    images = {i.id: i for i in db.session.scalars(select(Image).where(Image.id.in_(ids)))}
     return render_template(
         "editor/edit.html",
         kind=kind,
         form=form,
         item=item,
         theirs=theirs,
-        chosen=chosen,
+        images=images,
         original_changes=original_changes,
         public=item is not None and item.status == PUBLISHED,
         later=later_date(form),
@@ -228,6 +280,7 @@ def save(kind: Kind, item=None):
         item = model(source_lang=next(iter(data["translations"])))
         db.session.add(item)
     try:
+        write_photo_texts(form)
         apply(item, data)
         for lang, section in form.sections():
             if section.form.confirm.data and lang in item.translations:
@@ -354,6 +407,7 @@ def preview_form(kind, item_id, code):
     data["status"] = item.status if saved else DRAFT
     data["published_at"] = data["published_at"] or item.published_at
     try:
+        write_photo_texts(form)
         apply(item, data)
         db.session.flush()
         return previewing(kind, item, code, form)

@@ -3,7 +3,7 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import MultipleFileField
 from sqlalchemy import select
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from werkzeug.exceptions import HTTPException
@@ -12,6 +12,8 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     EmailField,
+    FieldList,
+    FileField,
     FloatField,
     Form,
     FormField,
@@ -39,8 +41,10 @@ from wtforms.validators import (
 from ..config import LANGUAGES
 from ..extensions import db
 from ..i18n import ENDONYMS, localize
+from ..images import limits_hint
 from ..models import (
     COUNTRIES,
+    LARGEST_ID,
     MIN_PASSWORD,
     REGION_KINDS,
     ROLES,
@@ -49,8 +53,10 @@ from ..models import (
     Program,
     Region,
     email_address,
+    picture,
 )
 from ..regions.map import EAST, NORTH, SOUTH, WEST
+from ..text import foreign_images
 
 MARKDOWN_HELP = _l(
     "Markdown: **bold**, *italic*, [link](https://…), a line starting with - for a list; an "
@@ -78,7 +84,7 @@ class DropNul:
         return formdata
 
     def bind_field(self, form, unbound_field, options):
-        if unbound_field.field_class is not FormField:  # a FormField takes no filters
+        if unbound_field.field_class not in (FormField, FieldList):  # they take no filters
             filters = [*unbound_field.kwargs.get("filters", ()), _without_nul]
             options = {**options, "filters": filters}
         return unbound_field.bind(form=form, **options)
@@ -104,6 +110,23 @@ def titled(model, lang: str, *where) -> list[tuple[int, str]]:
     return [(i.id, localize(i, lang).t.title) for i in items if i.translations]
 
 
+def picture_refused(address: str) -> str:
+    """Why a picture in a text cannot be shown, and what to do instead."""
+    if address.startswith("media:"):
+        return _l(
+            "There is no photo %(reference)s in the photo library. Copy the snippet shown "
+            "beside the photo, under Photos or in the library.",
+            reference=address,
+        )
+    return _l(
+        "The picture %(address)s is on another site, and the site shows only its own "
+        "photos (pictures from elsewhere can disappear or track readers). Save the picture, "
+        "add it under Photos, and paste the snippet shown beside it, such as "
+        "![description](media:12).",
+        address=address,
+    )
+
+
 class TranslationForm(Form):
     """One language's text. Left empty, the item simply has no text in that language."""
 
@@ -117,18 +140,25 @@ class TranslationForm(Form):
     )
     summary = TextAreaField(_l("Summary"), [Length(max=1000)])
     body = TextAreaField(_l("Text"), [Length(max=200_000)], description=MARKDOWN_HELP)
-    image_alt = StringField(
-        _l("Image description"),
-        [Length(max=300)],
-        description=_l("What the image shows, for readers who cannot see it."),
-    )
     confirm = BooleanField(_l("This translation matches the current original"))
 
     #: Fields whose content makes the language "filled".
-    text_fields = ("title", "slug", "summary", "body", "image_alt")
+    text_fields = ("title", "slug", "summary", "body")
+
+    #: Fields written in Markdown, which may show photos.
+    markdown_fields = ("body",)
 
     def is_filled(self) -> bool:
         return any((self[name].data or "").strip() for name in self.text_fields)
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        for name in self.markdown_fields:
+            field = self[name]
+            for address in foreign_images(field.data or "", picture):
+                field.errors.append(picture_refused(address))
+                valid = False
+        return valid
 
     def validate_title(self, field):
         if self.is_filled() and not (field.data or "").strip():
@@ -149,6 +179,60 @@ class ProgramTranslationForm(TranslationForm):
     results = TextAreaField(_l("Results"), [Length(max=20_000)], description=MARKDOWN_HELP)
 
     text_fields = (*TranslationForm.text_fields, "donor", "partners", "goals", "results")
+    markdown_fields = ("body", "goals", "results")
+
+
+ADDED_WHEN_SAVED = _l(
+    "Choose several at once if you like. They are added when you save or preview; then "
+    "you can describe them and change their order."
+)
+
+
+def _id(value):
+    """An id from a hidden field: a number, or None if it cannot be one."""
+    if isinstance(value, str) and value.isdecimal() and int(value) <= LARGEST_ID:
+        return int(value)
+    return value if isinstance(value, int) else None
+
+
+def _lead(value):
+    """The lead photo's radio button: an id, or ``none`` (no lead photo)."""
+    return "none" if value == "none" else _id(value)
+
+
+class PhotoTextForm(Form):
+    """What a photo shows, its caption and its credit, in one language. They belong to
+    the photo of the library: the same photo in another item says the same."""
+
+    Meta = DropNul
+
+    alt = StringField(
+        _l("Description"),
+        [Length(max=300)],
+        description=_l("What the photo shows, for readers who cannot see it."),
+    )
+    caption = StringField(_l("Caption"), [Length(max=1000)])
+    credit = StringField(_l("Credit"), [Length(max=300)], description=_l("Who took the photo."))
+
+    def content(self) -> dict:
+        return {name: (self[name].data or "").strip() for name in ("alt", "caption", "credit")}
+
+
+class PhotoForm(Form):
+    """One photo of the item's gallery: its place, and whether it stays."""
+
+    Meta = DropNul
+
+    image_id = HiddenField(filters=[_id])
+    position = IntegerField(_l("Order"), [Optional(), NumberRange(1, 10_000)])
+    remove = BooleanField(_l("Remove from this item"))
+
+    def texts(self):
+        return [(lang, self[lang]) for lang in LANGUAGES]
+
+
+for _lang in LANGUAGES:
+    setattr(PhotoForm, _lang, FormField(PhotoTextForm, label=ENDONYMS[_lang]))
 
 
 class ItemForm(SafeForm):
@@ -165,13 +249,17 @@ class ItemForm(SafeForm):
         description=_l("Empty: the moment you press Publish. A later date and time "
                        "schedules the publication: the item appears then."),
     )  # fmt: skip
-    image = FileField(_l("Image"), description=_l("JPEG, PNG or WebP."))
-    #: An image already stored from this form (sent with a form that was refused, or with a
-    #: preview), so that staff never choose the same file twice.
-    uploaded_image = HiddenField(
-        filters=[lambda value: int(value) if value and value.isdecimal() else None]
+    #: The gallery, in order. A photo uploaded with this form is stored at once and listed
+    #: here, so a form shown again (refused, or back from the preview) keeps it.
+    photos = FieldList(FormField(PhotoForm), max_entries=200)
+    #: The lead photo's id, or ``none``; without a choice, the gallery's first photo.
+    lead = HiddenField(filters=[_lead])
+    upload = MultipleFileField(_l("Add photos"))
+    library = StringField(
+        _l("Add photos from the library"),
+        [Length(max=1000)],
+        description=_l("Their numbers in the library, for example 12, 15."),
     )
-    remove_image = BooleanField(_l("Remove the image"))
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -185,6 +273,9 @@ class ItemForm(SafeForm):
         """Made for ``item`` (None: a new one): fill what depends on the database, such as
         the choices of a select, titled in the editor's language ``lang``."""
         self.item_id = item.id if item is not None else None
+        config = current_app.config
+        limits = limits_hint(config["MAX_IMAGE_BYTES"], config["MAX_IMAGE_PIXELS"])
+        self.upload.description = f"{ADDED_WHEN_SAVED} {limits}"
 
     def sections(self):
         return [(lang, self[lang]) for lang in LANGUAGES]

@@ -16,7 +16,7 @@ from werkzeug.exceptions import NotFound
 from ..config import LANGUAGES
 from ..extensions import db
 from ..i18n import localize
-from ..models import STATUSES, Image, Revision, utcnow
+from ..models import LARGEST_ID, STATUSES, Image, Revision, utcnow
 from ..registry import Kind, kinds
 from . import bp
 from .content import get_item
@@ -41,10 +41,9 @@ LABELS = {
     "source_lang": _l("Original language"),
     "status": _l("Status"),
     "published_at": _l("Publication date"),
+    "image_id": _l("Lead photo"),
+    "photo_ids": _l("Photos"),
 }
-
-#: The largest id a database integer holds: a longer number in a URL is a 404, not an error.
-LARGEST_ID = 2**31 - 1
 
 
 class Reader:
@@ -58,6 +57,7 @@ class Reader:
         relationships = model.__mapper__.relationships
         if "regions" in relationships:
             names.append("region_ids")  # as records.snapshot keeps them
+        names.append("photo_ids")
         #: The model each id names: ``program_id`` a Program, ``region_ids`` Regions.
         self.linked = {
             column.name: r.mapper.class_
@@ -67,9 +67,10 @@ class Reader:
         }
         if "regions" in relationships:
             self.linked["region_ids"] = relationships["regions"].mapper.class_
+        self.linked["photo_ids"] = Image
         self.types = {c.name: c.type for c in model.__table__.columns}
 
-        def field_of(name):  # the form's ``image`` is the snapshot's ``image_id``
+        def field_of(name):  # the form's ``program`` is the snapshot's ``program_id``
             return fields.get(name, fields.get(name.removesuffix("_id")))
 
         order = list(fields.values())
@@ -105,11 +106,8 @@ class Reader:
             return self.choices[name].get(str(value), str(value))
         model = self.linked.get(name)
         if model is Image:
-            image = db.session.get(Image, value)
-            if image is None:
-                return f"#{value}"
-            src = url_for("pages.media", filename=image.renditions[0][1])
-            return Markup('<img src="{}" alt="" width="160">').format(src)
+            ids = value if isinstance(value, list) else [value]
+            return Markup(" ").join(self.thumbnail(i) for i in ids)
         if isinstance(value, list) and model is not None:
             return ", ".join(self.title(model, i) for i in value)
         if model is not None:
@@ -123,6 +121,14 @@ class Reader:
         if isinstance(self.types.get(name), Date):
             return format_date(date.fromisoformat(value))
         return str(value)
+
+    @staticmethod
+    def thumbnail(image_id: int) -> Markup | str:
+        image = db.session.get(Image, image_id)
+        if image is None:
+            return f"#{image_id}"
+        src = url_for("pages.media", filename=image.renditions[0][1])
+        return Markup('<img src="{}" alt="{}" width="120">').format(src, f"#{image_id}")
 
     def changed(self, before: dict, after: dict) -> list[str]:
         """The item fields whose value differs as staff see it, by snapshot name (a form

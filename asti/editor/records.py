@@ -9,7 +9,7 @@ from sqlalchemy import Date, DateTime, select
 
 from ..config import LANGUAGES
 from ..extensions import db
-from ..models import AuditEntry, Region, Revision, SlugRedirect
+from ..models import AuditEntry, Image, Region, Revision, SlugRedirect
 from ..registry import kinds
 
 #: Columns that are bookkeeping, not content: never snapshotted nor restored.
@@ -40,6 +40,7 @@ def snapshot(item) -> dict:
     data = {c.name: _dump(getattr(item, c.name)) for c in item_columns(type(item))}
     if hasattr(item, "regions"):
         data["region_ids"] = sorted(r.id for r in item.regions)
+    data["photo_ids"] = [photo.image_id for photo in item.photos]
     fields = type(item).translation_class.text_fields()
     data["translations"] = {
         lang: {name: getattr(t, name) for name in fields}
@@ -61,6 +62,8 @@ def apply(item, data: dict) -> None:
     if "region_ids" in data:
         ids = data["region_ids"]
         item.regions = list(db.session.scalars(select(Region).where(Region.id.in_(ids))))
+    if "photo_ids" in data:
+        set_photos(item, data["photo_ids"])
     texts = data["translations"]
     for lang in LANGUAGES:
         old = item.translations.get(lang)
@@ -75,6 +78,18 @@ def apply(item, data: dict) -> None:
             remember_slug(kinds.of(model).key, lang, old_slug, item.id)
     if item.source_lang not in texts:
         item.source_lang = next(lang for lang in LANGUAGES if lang in texts)
+
+
+def set_photos(item, ids: list[int]) -> None:
+    """Make the item's gallery the photos ``ids``, in that order: rows of photos that stay
+    are kept, and photos no longer in the library (deleted since a revision) are left out."""
+    existing = set(db.session.scalars(select(Image.id).where(Image.id.in_(ids))))
+    rows = {photo.image_id: photo for photo in item.photos}
+    photo_class = type(item).photos.property.mapper.class_
+    item.photos = [rows.get(i) or photo_class(image_id=i) for i in ids if i in existing]
+    item.photos.reorder()
+    if item.image_id is not None and item.image_id not in existing | set(ids) and ids:
+        item.image_id = None
 
 
 def remember_slug(kind: str, lang: str, slug: str, item_id: int) -> None:
