@@ -153,7 +153,16 @@ def menu_groups(client) -> dict[str, list[str]]:
 
 def test_menu_is_grouped_and_administration_only_for_admins(admin, editor):
     assert menu_groups(admin) == {
-        "Content": ["Overview", "News", "Programs", "Regions", "Pages", "Translations", "Trash"],
+        "Content": [
+            "Overview",
+            "News",
+            "Programs",
+            "Regions",
+            "Pages",
+            "Photo library",
+            "Translations",
+            "Trash",
+        ],
         "Site": ["Old addresses", "View the site"],
         "Administration": ["Users", "Audit log"],
         "Account": ["Password", "Log out"],
@@ -225,7 +234,7 @@ def test_on_a_desktop_the_menu_is_open(browser, live_site):
         menu = page.get_by_role("navigation", name="Editor menu")
         expect(menu.get_by_text("Menu", exact=True)).to_be_hidden()
         shown = page.evaluate(VISIBLE_ENTRIES)
-        assert len(shown) == 13 and rows(shown) <= 2, shown
+        assert len(shown) == 14 and rows(shown) <= 2, shown
         menu.get_by_role("link", name="Trash", exact=True).focus()
         menu.get_by_role("link", name="Trash", exact=True).press("Enter")
         expect(page).to_have_url(f"{live_site}/editor/trash/")

@@ -32,15 +32,17 @@ FALLBACK = "/en/news/trening-po-zhurnalistike/"
 #: cache on, the token read by the cache is used). The same limits hold with 60 more news:
 #: nothing is read once per item shown. NEWS_PER_PAGE is 2 in these measurements, so that
 #: page 2 of the news list exists on the demo content.
+#: An item's page reads its gallery in one statement (and the photos' texts in one more,
+#: when it has photos).
 LIMITS = {
     "/en/": 6,
     "/en/news/": 3,
     "/en/news/?page=2": 3,
-    ARTICLE: 5,
-    FALLBACK: 5,
-    "/en/programs/community-security-in-the-ferghana-valley/": 4,
-    "/en/regions/sughd-region/": 7,
-    "/en/about/": 2,
+    ARTICLE: 6,
+    FALLBACK: 6,
+    "/en/programs/community-security-in-the-ferghana-valley/": 5,
+    "/en/regions/sughd-region/": 8,
+    "/en/about/": 3,
     "/en/search/?q=training": 5,
     "/en/news/feed.atom": 2,
     "/sitemap.xml": 8,
@@ -323,7 +325,7 @@ def test_uploads_are_not_kept(app, admin, client, tmp_path):
     picture = io.BytesIO()
     Image.radial_gradient("L").convert("RGB").save(picture, "PNG")
     picture.seek(0)
-    create(admin, "news", {"en-title": "With a picture", "image": (picture, "picture.png")})
+    create(admin, "news", {"en-title": "With a picture", "upload": [(picture, "picture.png")]})
     src = get_page(client, "/en/news/with-a-picture/").find("img")[0]["src"]
     assert src.startswith("/media/")
     for _ in range(2):

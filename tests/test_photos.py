@@ -237,3 +237,18 @@ def test_an_animated_gif_is_kept_still_and_staff_are_told(app, admin):
     response = submit(admin, NEW, {"en-title": "Animated", "action": "publish", "upload": [upload]})
     follow = html_of(admin.get(response.headers["Location"]))
     assert "wave.gif is animated" in follow
+
+
+def test_a_caption_changed_in_the_library_reaches_the_cached_page(app, admin, client):
+    uploads = [
+        (io.BytesIO(image_bytes(drawn((640, 480), colour), "JPEG")), f"{colour}.jpg")
+        for colour in ("olive", "maroon")
+    ]
+    item = create(admin, "news", {"en-title": "Two photos", "upload": uploads})
+    assert "Seminar" not in client.get("/en/news/two-photos/").text  # now in the page cache
+    with app.app_context():
+        image_id = db.session.get(News, item).photos[1].image_id
+    url = f"/editor/library/{image_id}"
+    submit(admin, url, {"en-caption": "Seminar in Isfara"}, action=url)
+    page = html_of(client.get("/en/news/two-photos/"))
+    assert "Seminar in Isfara" in page[page.index('class="gallery"') :]

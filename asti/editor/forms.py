@@ -182,6 +182,9 @@ class ProgramTranslationForm(TranslationForm):
     markdown_fields = ("body", "goals", "results")
 
 
+#: What the file chooser offers: pictures, and the HEIC files of iPhones, which some
+#: browsers do not count as pictures.
+ACCEPT = "image/*,.heic,.heif"
 ADDED_WHEN_SAVED = _l(
     "Choose several at once if you like. They are added when you save or preview; then "
     "you can describe them and change their order."
@@ -254,7 +257,7 @@ class ItemForm(SafeForm):
     photos = FieldList(FormField(PhotoForm), max_entries=200)
     #: The lead photo's id, or ``none``; without a choice, the gallery's first photo.
     lead = HiddenField(filters=[_lead])
-    upload = MultipleFileField(_l("Add photos"))
+    upload = MultipleFileField(_l("Add photos"), render_kw={"accept": ACCEPT})
     library = StringField(
         _l("Add photos from the library"),
         [Length(max=1000)],

@@ -30,14 +30,11 @@ from ..images import ImageRejected, limits_hint, store_image
 from ..models import LARGEST_ID, Image, ImageText
 from ..registry import Kind, kinds
 from . import bp
-from .forms import PhotoTextForm, SafeForm
+from .forms import ACCEPT, PhotoTextForm, SafeForm
 from .records import audit
 
 #: Photos on one page of the library.
 PER_PAGE = 48
-#: What the file chooser offers: pictures, and the HEIC files of iPhones, which some
-#: browsers do not count as pictures.
-ACCEPT = "image/*,.heic,.heif"
 #: ``media:12`` in a text, as the Markdown renderer reads it (``asti/text.py``).
 REFERENCE = re.compile(r"media:([0-9]+)", re.IGNORECASE)
 #: How an item uses a photo, in the order they are named.
