@@ -252,3 +252,19 @@ def test_a_caption_changed_in_the_library_reaches_the_cached_page(app, admin, cl
     submit(admin, url, {"en-caption": "Seminar in Isfara"}, action=url)
     page = html_of(client.get("/en/news/two-photos/"))
     assert "Seminar in Isfara" in page[page.index('class="gallery"') :]
+
+
+def test_photos_sent_with_a_conflicting_save_are_kept(app, admin):
+    """Someone saved meanwhile: the conflict page keeps the photos chosen, listed."""
+    item = create(admin, "news", {"en-title": "Busy item"})
+    stale = form_fields(html_of(admin.get(f"/editor/news/{item}")))
+    edit(admin, "news", item, {"en-title": "Busy item, renamed"})
+    upload = (io.BytesIO(image_bytes(drawn((640, 480), "gold"), "JPEG")), "kept.jpg")
+    response = post(admin, f"/editor/news/{item}", stale | {"upload": [upload]})
+    assert response.status_code == 409
+    kept = form_fields(html_of(response))
+    with app.app_context():
+        assert db.session.get(Image, int(kept["photos-0-image_id"])).name == "kept.jpg"
+    again = post(admin, f"/editor/news/{item}", kept | {"action": "save"})
+    assert again.status_code == 302
+    assert gallery_names(app, item) == ["kept.jpg"]

@@ -176,8 +176,9 @@ def checked(form) -> bool:
     that the form shown again lists them and nobody chooses the same files twice."""
     valid = form.validate()
     valid = take_photos(form) and valid
-    if not valid:
-        db.session.commit()  # the photos only: nothing else has changed
+    # The photos only (nothing else has changed): kept whatever comes next, a refusal or a
+    # conflict with someone else's save, which rolls back.
+    db.session.commit()
     return valid
 
 
@@ -271,6 +272,8 @@ def save(kind: Kind, item=None):
         return edit_page(kind, form, item)
     if not checked(form):
         return edit_page(kind, form, item, 400)
+    if item is not None:  # held again: committing the photos let it go
+        item = get_item(kind, item.id, lock=True)
     if item is not None and form.version.data != str(item.version):
         return conflict(kind, form, item)
     data = content_of(form, model)
@@ -396,7 +399,6 @@ def preview_form(kind, item_id, code):
     form = build_form(kind, saved)
     if not checked(form):
         return edit_page(kind, form, saved, 400)
-    db.session.commit()  # keep the image it brings, whatever happens to the text
     data = content_of(form, kind.model)
     filled = list(data["translations"])
     if code not in LANGUAGES:
