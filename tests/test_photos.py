@@ -268,3 +268,18 @@ def test_photos_sent_with_a_conflicting_save_are_kept(app, admin):
     again = post(admin, f"/editor/news/{item}", kept | {"action": "save"})
     assert again.status_code == 302
     assert gallery_names(app, item) == ["kept.jpg"]
+
+
+def test_a_full_gallery_refuses_more_with_a_reason(app, admin, monkeypatch):
+    """The form holds a limited number of photos: one more is refused, not an error."""
+    from asti.editor.forms import ItemForm
+
+    monkeypatch.setattr(ItemForm.photos, "kwargs", {**ItemForm.photos.kwargs, "max_entries": 2})
+    uploads = [
+        (io.BytesIO(image_bytes(drawn((320, 240), colour), "JPEG")), f"{colour}.jpg")
+        for colour in ("red", "green", "blue")
+    ]
+    response = submit(admin, NEW, {"en-title": "Full", "upload": uploads}, status=400)
+    html = html_of(response)
+    assert error(html, "upload") == "blue.jpg: A gallery holds at most 2 photos."
+    assert len(Page(html).find_all("li", class_="photo-row")) == 2

@@ -138,6 +138,10 @@ def add_photo(form, image) -> None:
     """List ``image`` in the form's gallery, last, with its texts (once)."""
     if any(entry.form.image_id.data == image.id for entry in form.photos):
         return
+    if len(form.photos) >= form.photos.max_entries:
+        raise ImageRejected(
+            _("A gallery holds at most %(count)s photos.", count=form.photos.max_entries)
+        )
     texts = {lang: {n: getattr(t, n) for n in ImageText.FIELDS} for lang, t in image.texts.items()}
     form.photos.append_entry({"image_id": image.id, "position": len(form.photos) + 1, **texts})
 
@@ -160,8 +164,13 @@ def take_photos(form) -> bool:
         image = db.session.get(Image, int(number)) if known else None
         if image is None:
             unknown.append(number)
-        else:
+            continue
+        try:
             add_photo(form, image)
+        except ImageRejected as error:
+            form.library.errors.append(error.message)
+            taken = False
+            break
     form.library.data = " ".join(unknown)  # what was taken is listed; the rest stays typed
     if unknown:
         form.library.errors.append(
