@@ -281,8 +281,8 @@ def save(kind: Kind, item=None):
         return edit_page(kind, form, item)
     if not checked(form):
         return edit_page(kind, form, item, 400)
-    if item is not None:  # held again: committing the photos let it go
-        item = get_item(kind, item.id, lock=True)
+    if item is not None:  # held again, as it is now: committing the photos let it go
+        db.session.refresh(item, with_for_update=True)
     if item is not None and form.version.data != str(item.version):
         return conflict(kind, form, item)
     data = content_of(form, model)
