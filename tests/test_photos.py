@@ -11,7 +11,7 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 
 from asti.extensions import db
-from asti.models import Image, News
+from asti.models import Image, News, Revision
 from tests.fixtures.html import Page, error, form_fields, get_page, html_of
 from tests.fixtures.items import count, image_bytes
 from tests.fixtures.staff import create, edit, post, submit
@@ -283,3 +283,26 @@ def test_a_full_gallery_refuses_more_with_a_reason(app, admin, monkeypatch):
     html = html_of(response)
     assert error(html, "upload") == "blue.jpg: A gallery holds at most 2 photos."
     assert len(Page(html).find_all("li", class_="photo-row")) == 2
+
+
+def test_restoring_a_revision_whose_photos_were_deleted_since(app, admin, client):
+    """The revision names photos the library no longer has: they are left out, not an error,
+    and the photos still there come back in their order, the lead among them."""
+    uploads = [
+        (io.BytesIO(image_bytes(drawn((320, 240), colour), "JPEG")), f"{colour}.jpg")
+        for colour in ("plum", "khaki")
+    ]
+    item = create(admin, "news", {"en-title": "Two kept", "upload": uploads})
+    with app.app_context():
+        first = db.session.scalar(db.select(db.func.min(Revision.id)).filter_by(item_id=item))
+        plum, khaki = (p.image_id for p in db.session.get(News, item).photos)
+    edit(admin, "news", item, {"photos-0-remove": "y", "photos-1-remove": "y"})
+    submit(admin, f"/editor/library/{plum}/delete", action=f"/editor/library/{plum}/delete")
+    response = submit(
+        admin, f"/editor/revisions/{first}", action=f"/editor/revisions/{first}/restore"
+    )
+    assert response.status_code == 302
+    assert gallery_names(app, item) == ["khaki.jpg"]
+    with app.app_context():
+        assert db.session.get(News, item).image_id is None  # the lead was the deleted photo
+    assert client.get("/en/news/two-kept/").status_code == 200

@@ -56,14 +56,17 @@ def apply(item, data: dict) -> None:
     redirect behind so that links to the old address keep working.
     """
     model = type(item)
-    for column in item_columns(model):
-        if column.name in data:
-            setattr(item, column.name, _load(column, data[column.name]))
+    with db.session.no_autoflush:  # nothing is written before the photos are checked
+        for column in item_columns(model):
+            if column.name in data:
+                setattr(item, column.name, _load(column, data[column.name]))
+        if item.image_id is not None and db.session.get(Image, item.image_id) is None:
+            item.image_id = None  # a revision's lead photo, deleted from the library since
+        if "photo_ids" in data:
+            set_photos(item, data["photo_ids"])
     if "region_ids" in data:
         ids = data["region_ids"]
         item.regions = list(db.session.scalars(select(Region).where(Region.id.in_(ids))))
-    if "photo_ids" in data:
-        set_photos(item, data["photo_ids"])
     texts = data["translations"]
     for lang in LANGUAGES:
         old = item.translations.get(lang)
@@ -88,8 +91,6 @@ def set_photos(item, ids: list[int]) -> None:
     photo_class = type(item).photos.property.mapper.class_
     item.photos = [rows.get(i) or photo_class(image_id=i) for i in ids if i in existing]
     item.photos.reorder()
-    if item.image_id is not None and item.image_id not in existing | set(ids) and ids:
-        item.image_id = None
 
 
 def remember_slug(kind: str, lang: str, slug: str, item_id: int) -> None:
