@@ -182,18 +182,19 @@ def with_photos(model):
     """Loader option for a page that shows the item's gallery: the photos, their images
     and the images' texts, in two more queries."""
     return (
-        selectinload(model.photos)
-        .selectinload(model.photos.property.mapper.class_.image)
-        .selectinload(Image.texts)
+        selectinload(model.photos).selectinload(model.photo_class.image).selectinload(Image.texts)
     )
 
 
-class TextModel:
-    """``Model.translation_class``: the model of the item's texts, found through the
-    ``translations`` relationship (so it is declared once, by its name)."""
+class RelatedModel:
+    """``Model.translation_class``, ``Model.photo_class``: the model of the item's texts or
+    gallery rows, found through its relationship (so it is declared once, by its name)."""
+
+    def __init__(self, relationship: str):
+        self.relationship = relationship
 
     def __get__(self, item, model):
-        return model.translations.property.mapper.class_
+        return getattr(model, self.relationship).property.mapper.class_
 
 
 def dated_if_public(context) -> datetime | None:
@@ -229,7 +230,8 @@ class Publishable:
     #: the gallery's photos (``photos``) when it has any.
     image_id: Mapped[int | None] = mapped_column(ForeignKey("image.id", ondelete="SET NULL"))
 
-    translation_class = TextModel()
+    translation_class = RelatedModel("translations")
+    photo_class = RelatedModel("photos")
 
     @declared_attr.directive
     def __mapper_args__(cls):
@@ -531,6 +533,13 @@ class Image(db.Model):
             self.texts[lang] = text
         else:
             self.texts.pop(lang, None)
+
+    def text_values(self) -> dict[str, dict[str, str]]:
+        """The photo's texts by language, field by field (as its forms hold them)."""
+        return {
+            lang: {name: getattr(text, name) for name in ImageText.FIELDS}
+            for lang, text in self.texts.items()
+        }
 
     def snippet(self, lang: str) -> str:
         """What staff paste into a text to show this photo there, with its description

@@ -45,7 +45,7 @@ def first_free(slug: str, taken) -> str:
 PICTURE_SIZES = "(min-width: 44rem) 42rem, calc(100vw - 2rem)"
 
 #: ``![alt](media:42)``: photo 42 of the media library.
-_MEDIA = re.compile(r"media:([0-9]+)", re.IGNORECASE)
+MEDIA_REFERENCE = re.compile(r"media:([0-9]+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ Media = Callable[[int], Picture | None]
 def _media_picture(src: str, env) -> Picture | None:
     """The photo a ``media:N`` address names, if the text's ``media`` knows it (a number
     too large for a database's integer names none)."""
-    found, media = _MEDIA.fullmatch(src), env.get("media")
+    found, media = MEDIA_REFERENCE.fullmatch(src), env.get("media")
     if not (found and media) or len(found.group(1).lstrip("0")) > 18:
         return None
     return media(int(found.group(1)))
@@ -86,7 +86,7 @@ def _picture_html(picture: Picture, alt: str) -> str:
 def _image(renderer, tokens, idx, options, env):
     token = tokens[idx]
     src = token.attrGet("src") or ""
-    if _MEDIA.fullmatch(src):
+    if MEDIA_REFERENCE.fullmatch(src):
         alt = renderer.renderInlineAsText(token.children or [], options, env)
         picture = _media_picture(src, env)
         # A photo the library does not have: its description, not a broken picture.

@@ -927,7 +927,7 @@ def test_save_holds_the_item_until_it_commits(app, admin, monkeypatch):
     take_photos, blocked = content.take_photos, []
     url = app.config["SQLALCHEMY_DATABASE_URI"]
 
-    def other_worker_tries_to_write(form):
+    def other_worker_tries_to_write(form, uploaded):
         if url.startswith("sqlite"):
             other = sqlite3.connect(url.removeprefix("sqlite:///"), timeout=0.1)
             try:
@@ -944,7 +944,7 @@ def test_save_holds_the_item_until_it_commits(app, admin, monkeypatch):
                 except OperationalError as error:
                     blocked.append(str(error))
                 other.rollback()
-        return take_photos(form)
+        return take_photos(form, uploaded)
 
     monkeypatch.setattr(content, "take_photos", other_worker_tries_to_write)
     edit(admin, "news", item, {"en-body": "My text"})

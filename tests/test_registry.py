@@ -65,8 +65,8 @@ def leaflets():
 @pytest.fixture
 def app(leaflets, app):
     """The usual app, made while leaflets are registered, with their tables."""
-    photos = leaflets.model.photos.property.mapper.class_
-    tables = [leaflets.model.__table__, leaflets.translation_model.__table__, photos.__table__]
+    model = leaflets.model
+    tables = [model.__table__, model.translation_class.__table__, model.photo_class.__table__]
     with app.app_context():
         db.metadata.create_all(db.engine, tables=tables)
     return app

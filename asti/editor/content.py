@@ -31,11 +31,11 @@ from ..config import LANGUAGES
 from ..extensions import db
 from ..i18n import localize, negotiate, show
 from ..images import ImageRejected
-from ..models import DRAFT, LARGEST_ID, PUBLISHED, Image, ImageText, Revision, utcnow
+from ..models import DRAFT, LARGEST_ID, PUBLISHED, Image, Revision, utcnow
 from ..registry import Kind, kinds
 from . import bp
 from .diff import words
-from .media import store_upload
+from .media import store_uploads
 from .records import apply, audit, item_columns, record, snapshot
 
 PER_PAGE = 50
@@ -69,17 +69,7 @@ def build_form(kind: Kind, item=None):
         fields = kind.translation_model.text_fields()
         for lang, t in item.translations.items():
             data[lang] = {name: getattr(t, name) for name in fields}
-        data["photos"] = [
-            {
-                "image_id": photo.image_id,
-                "position": index + 1,
-                **{
-                    lang: {name: getattr(t, name) for name in ImageText.FIELDS}
-                    for lang, t in photo.image.texts.items()
-                },
-            }
-            for index, photo in enumerate(item.photos)
-        ]
+        data["photos"] = [photo_entry(p.image, n) for n, p in enumerate(item.photos, 1)]
         data["lead"] = item.image_id or ("none" if item.photos else None)
     form = kind.form(data=data)
     form.prepare(item, str(get_locale()))
@@ -134,6 +124,11 @@ def write_photo_texts(form) -> None:
                 image.set_text(lang, **section.form.content())
 
 
+def photo_entry(image, position: int) -> dict:
+    """A photo of the gallery as its form's data: which, where, and its texts."""
+    return {"image_id": image.id, "position": position, **image.text_values()}
+
+
 def add_photo(form, image) -> None:
     """List ``image`` in the form's gallery, last, with its texts (once)."""
     if any(entry.form.image_id.data == image.id for entry in form.photos):
@@ -142,22 +137,18 @@ def add_photo(form, image) -> None:
         raise ImageRejected(
             _("A gallery holds at most %(count)s photos.", count=form.photos.max_entries)
         )
-    texts = {lang: {n: getattr(t, n) for n in ImageText.FIELDS} for lang, t in image.texts.items()}
-    form.photos.append_entry({"image_id": image.id, "position": len(form.photos) + 1, **texts})
+    form.photos.append_entry(photo_entry(image, len(form.photos) + 1))
 
 
-def take_photos(form) -> bool:
-    """Store the photos this form brings (files chosen, numbers of the library) and list
-    them in its gallery, so that a form shown again keeps them; whether all were taken."""
-    taken = True
-    for file in form.upload.data or []:
-        if not getattr(file, "filename", ""):
-            continue  # the browser sends an empty part when no file is chosen
+def take_photos(form, uploaded: list) -> bool:
+    """List the photos this form brings (``uploaded``, stored from its files; numbers of the
+    library) in its gallery, so that a form shown again keeps them; whether all were taken."""
+    for image in uploaded:
         try:
-            add_photo(form, store_upload(file))
+            add_photo(form, image)
         except ImageRejected as error:
-            form.upload.errors.append(f"{file.filename}: {error.message}")
-            taken = False
+            form.upload.errors.append(f"{image.name}: {error.message}")
+    taken = not form.upload.errors
     unknown = []
     for number in re.findall(r"\S+", (form.library.data or "").replace(",", " ")):
         known = number.isdecimal() and int(number) <= LARGEST_ID
@@ -184,10 +175,12 @@ def checked(form) -> bool:
     """Validate the form and store the photos it brings, even when the rest is refused, so
     that the form shown again lists them and nobody chooses the same files twice."""
     valid = form.validate()
-    valid = take_photos(form) and valid
-    # The photos only (nothing else has changed): kept whatever comes next, a refusal or a
-    # conflict with someone else's save, which rolls back.
-    db.session.commit()
+    uploaded = store_uploads(form.upload)
+    valid = take_photos(form, uploaded) and valid
+    if uploaded or not valid:
+        # The photos only (nothing else has changed): kept whatever comes next, a refusal
+        # or a conflict with someone else's save, which rolls back.
+        db.session.commit()
     return valid
 
 
@@ -281,7 +274,8 @@ def save(kind: Kind, item=None):
         return edit_page(kind, form, item)
     if not checked(form):
         return edit_page(kind, form, item, 400)
-    if item is not None:  # held again, as it is now: committing the photos let it go
+    if item is not None and not db.session().in_transaction():
+        # Held again, as it is now: committing the photos let it go.
         db.session.refresh(item, with_for_update=True)
     if item is not None and form.version.data != str(item.version):
         return conflict(kind, form, item)

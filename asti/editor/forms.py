@@ -49,6 +49,7 @@ from ..models import (
     REGION_KINDS,
     ROLES,
     SLUG_MAX,
+    ImageText,
     Page,
     Program,
     Region,
@@ -191,6 +192,12 @@ ADDED_WHEN_SAVED = _l(
 )
 
 
+def upload_limits() -> str:
+    """The hint under a field that takes photos: the formats and limits of this site."""
+    config = current_app.config
+    return limits_hint(config["MAX_IMAGE_BYTES"], config["MAX_IMAGE_PIXELS"])
+
+
 def _id(value):
     """An id from a hidden field: a number, or None if it cannot be one."""
     if isinstance(value, str) and value.isdecimal() and int(value) <= LARGEST_ID:
@@ -218,11 +225,23 @@ class PhotoTextForm(Form):
     credit = StringField(_l("Credit"), [Length(max=300)], description=_l("Who took the photo."))
 
     def content(self) -> dict:
-        return {name: (self[name].data or "").strip() for name in ("alt", "caption", "credit")}
+        return {name: (self[name].data or "").strip() for name in ImageText.FIELDS}
 
 
-class PhotoForm(Form):
-    """One photo of the item's gallery: its place, and whether it stays."""
+class PhotoTexts:
+    """A form with a photo's texts in each language: a ``PhotoTextForm`` per language."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for lang in LANGUAGES:
+            setattr(cls, lang, FormField(PhotoTextForm, label=ENDONYMS[lang]))
+
+    def texts(self):
+        return [(lang, self[lang]) for lang in LANGUAGES]
+
+
+class PhotoForm(PhotoTexts, Form):
+    """One photo of the item's gallery: its place, whether it stays, and its texts."""
 
     Meta = DropNul
 
@@ -230,12 +249,9 @@ class PhotoForm(Form):
     position = IntegerField(_l("Order"), [Optional(), NumberRange(1, 10_000)])
     remove = BooleanField(_l("Remove from this item"))
 
-    def texts(self):
-        return [(lang, self[lang]) for lang in LANGUAGES]
 
-
-for _lang in LANGUAGES:
-    setattr(PhotoForm, _lang, FormField(PhotoTextForm, label=ENDONYMS[_lang]))
+class PhotoTextsForm(PhotoTexts, SafeForm):
+    """A photo's description, caption and credit, on its page in the library."""
 
 
 class ItemForm(SafeForm):
@@ -276,9 +292,7 @@ class ItemForm(SafeForm):
         """Made for ``item`` (None: a new one): fill what depends on the database, such as
         the choices of a select, titled in the editor's language ``lang``."""
         self.item_id = item.id if item is not None else None
-        config = current_app.config
-        limits = limits_hint(config["MAX_IMAGE_BYTES"], config["MAX_IMAGE_PIXELS"])
-        self.upload.description = f"{ADDED_WHEN_SAVED} {limits}"
+        self.upload.description = f"{ADDED_WHEN_SAVED} {upload_limits()}"
 
     def sections(self):
         return [(lang, self[lang]) for lang in LANGUAGES]

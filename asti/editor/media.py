@@ -7,7 +7,6 @@ only after saying where it is used. Deleting removes the record; the files stay 
 until ``flask --app asti prune-media``."""
 
 import os
-import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -21,22 +20,19 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
 from sqlalchemy import and_, bindparam, func, or_, select
 from werkzeug.exceptions import NotFound
-from wtforms import FormField
 
-from ..config import LANGUAGES
 from ..extensions import db
-from ..i18n import ENDONYMS, localize
-from ..images import ImageRejected, limits_hint, store_image
+from ..i18n import localize
+from ..images import ImageRejected, store_image
 from ..models import LARGEST_ID, Image, ImageText
 from ..registry import Kind, kinds
+from ..text import MEDIA_REFERENCE
 from . import bp
-from .forms import ACCEPT, PhotoTextForm, SafeForm
+from .forms import ACCEPT, PhotoTextsForm, SafeForm, upload_limits
 from .records import audit
 
 #: Photos on one page of the library.
 PER_PAGE = 48
-#: ``media:12`` in a text, as the Markdown renderer reads it (``asti/text.py``).
-REFERENCE = re.compile(r"media:([0-9]+)", re.IGNORECASE)
 #: How an item uses a photo, in the order they are named.
 WAYS = {"lead": _l("as the lead photo"), "gallery": _l("in the gallery"), "text": _l("in the text")}
 
@@ -72,6 +68,21 @@ def store_upload(file):
     return library_image(stored, file.filename or "", stored.bytes)
 
 
+def store_uploads(field) -> list[Image]:
+    """The photos of the files chosen in ``field`` (validated: its errors are a list), each
+    stored in the library; a file that is no photo the site accepts puts its name and the
+    reason among the field's errors instead."""
+    images = []
+    for file in field.data or []:
+        if not getattr(file, "filename", ""):
+            continue  # the browser sends an empty part when no file is chosen
+        try:
+            images.append(store_upload(file))
+        except ImageRejected as error:
+            field.errors.append(f"{file.filename}: {error.message}")
+    return images
+
+
 # --- where a photo is used ----------------------------------------------------------------
 
 
@@ -98,11 +109,6 @@ class Use:
         return [str(WAYS[way]) for way in self.ways]
 
 
-def gallery_model(kind: Kind) -> type:
-    """The kind's table of gallery rows (``NewsPhoto`` for news)."""
-    return kind.model.photos.property.mapper.class_
-
-
 def text_references(kind: Kind, image_id: int | None = None) -> dict[int, set[int]]:
     """Which items of ``kind`` show which photos inside their texts (any text field, any
     language): {photo id: {item ids}}; only photo ``image_id`` if given.
@@ -116,7 +122,7 @@ def text_references(kind: Kind, image_id: int | None = None) -> dict[int, set[in
     found = defaultdict(set)
     for parent_id, *values in db.session.execute(query):
         for value in values:
-            for number in REFERENCE.findall(value or ""):
+            for number in MEDIA_REFERENCE.findall(value or ""):
                 if image_id is None or int(number) == image_id:
                     found[int(number)].add(parent_id)
     return found
@@ -138,7 +144,7 @@ def uses(image, lang: str | None = None) -> list[Use]:
     lang = lang or str(get_locale())
     found = []
     for kind in kinds:
-        model, photo = kind.model, gallery_model(kind)
+        model, photo = kind.model, kind.model.photo_class
         ways = defaultdict(list)
         for item_id in db.session.scalars(select(model.id).where(model.image_id == image.id)):
             ways[item_id].append("lead")
@@ -172,7 +178,7 @@ def places(ids: list[int], referenced: dict[int, set]) -> dict[int, int]:
     ``all_text_references()`` and the galleries and leads."""
     found = defaultdict(set)
     for kind in kinds:
-        model, photo = kind.model, gallery_model(kind)
+        model, photo = kind.model, kind.model.photo_class
         for query in (
             select(photo.image_id, photo.parent_id).where(photo.image_id.in_(ids)),
             select(model.image_id, model.id).where(model.image_id.in_(ids)),
@@ -194,7 +200,7 @@ def unused(referenced: set[int]):
     """SQL condition: a photo no gallery, lead photo or text (``referenced``) uses."""
     conditions = [Image.id.not_in(numbers("referenced", referenced))]
     for kind in kinds:
-        model, photo = kind.model, gallery_model(kind)
+        model, photo = kind.model, kind.model.photo_class
         conditions.append(~select(photo.id).where(photo.image_id == Image.id).exists())
         conditions.append(~select(model.id).where(model.image_id == Image.id).exists())
     return and_(*conditions)
@@ -245,17 +251,6 @@ class UploadForm(SafeForm):
     upload = MultipleFileField(_l("Add photos"), render_kw={"accept": ACCEPT})
 
 
-class PhotoTextsForm(SafeForm):
-    """A photo's description, caption and credit, one section per language."""
-
-    def sections(self):
-        return [(lang, self[lang]) for lang in LANGUAGES]
-
-
-for _lang in LANGUAGES:
-    setattr(PhotoTextsForm, _lang, FormField(PhotoTextForm, label=ENDONYMS[_lang]))
-
-
 def get_image(image_id: int) -> Image:
     image = db.session.get(Image, image_id)
     if image is None:
@@ -274,8 +269,7 @@ def library_page(form, status: int = 200):
     if only_unused:
         query = query.where(unused(set(referenced)))
     pagination = db.paginate(query, per_page=PER_PAGE)
-    config = current_app.config
-    form.upload.description = limits_hint(config["MAX_IMAGE_BYTES"], config["MAX_IMAGE_PIXELS"])
+    form.upload.description = upload_limits()
     filters = {**({"q": q} if q else {}), **({"unused": "1"} if only_unused else {})}
     return render_template(
         "editor/library.html",
@@ -294,20 +288,15 @@ def library():
     form = UploadForm()
     if request.method != "POST":
         return library_page(form)
-    files = [file for file in form.upload.data or [] if getattr(file, "filename", "")]
-    if not form.validate() or not files:
-        if not files:
-            form.upload.errors = [_("Choose one or more photos.")]
+    if not form.validate():
         return library_page(form, 400)
     newest = db.session.scalar(select(func.max(Image.id))) or 0
-    added, again = [], []
-    for file in files:
-        try:
-            image = store_upload(file)
-        except ImageRejected as error:
-            form.upload.errors.append(f"{file.filename}: {error.message}")
-            continue
-        (added if image.id > newest else again).append(image)
+    images = store_uploads(form.upload)
+    if not images and not form.upload.errors:
+        form.upload.errors.append(_("Choose one or more photos."))
+        return library_page(form, 400)
+    added = [image for image in images if image.id > newest]
+    again = [image for image in images if image.id <= newest]
     # The same photo twice in one sending is one photo.
     added, again = list(dict.fromkeys(added)), list(dict.fromkeys(again))
     if added:
@@ -324,23 +313,17 @@ def library():
     return redirect(url_for("editor.library"))
 
 
-def texts_of(image) -> dict:
-    """The photo's texts by language, as its form's data."""
-    fields = ImageText.FIELDS
-    return {lang: {name: getattr(t, name) for name in fields} for lang, t in image.texts.items()}
-
-
 @bp.route(f"/library/<int(max={LARGEST_ID}):image_id>", methods=["GET", "POST"])
 def photo(image_id):
     """A photo: its facts, its texts in every language (to edit), and where it is used."""
     image = get_image(image_id)
-    form = PhotoTextsForm(data=texts_of(image))
+    form = PhotoTextsForm(data=image.text_values())
     if request.method == "POST":
         if form.validate():
-            before = texts_of(image)
-            for lang, section in form.sections():
+            before = image.text_values()
+            for lang, section in form.texts():
                 image.set_text(lang, **section.form.content())
-            if texts_of(image) != before:
+            if image.text_values() != before:
                 audit("photo texts changed", detail=f"photo {image.id}")
             db.session.commit()
             flash(_("Saved."))

@@ -88,8 +88,7 @@ def set_photos(item, ids: list[int]) -> None:
     are kept, and photos no longer in the library (deleted since a revision) are left out."""
     existing = set(db.session.scalars(select(Image.id).where(Image.id.in_(ids))))
     rows = {photo.image_id: photo for photo in item.photos}
-    photo_class = type(item).photos.property.mapper.class_
-    item.photos = [rows.get(i) or photo_class(image_id=i) for i in ids if i in existing]
+    item.photos = [rows.get(i) or item.photo_class(image_id=i) for i in ids if i in existing]
     item.photos.reorder()
 
 
