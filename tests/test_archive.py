@@ -118,7 +118,7 @@ def test_filter_slug_in_another_language(client):
     """A Russian slug on the English site names the same program, shown in English."""
     html = get_page(client, f"/en/news/?program={PEACE_RU}")
     assert articles(html, "en") == {RUSSIAN_ONLY}
-    assert html.text("h1") == "News: Peace and cooperation start with us"
+    assert html.text("h1") == "News: Peace and cooperation begins with us"
 
 
 def test_region_filter(client):

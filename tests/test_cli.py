@@ -7,9 +7,10 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import select, text
 
+from asti import demo
 from asti.config import PROJECT_ROOT
 from asti.extensions import db
-from asti.models import News, NewsTranslation, Page, Program, Region, User
+from asti.models import LegacyRedirect, News, NewsTranslation, Page, Program, Region, User
 from tests.fixtures.apps import dispose, make_app
 from tests.fixtures.items import all_rows, count
 from tests.fixtures.server import flask_cli, site_env
@@ -39,9 +40,12 @@ def test_seed_demo_on_empty_database(fresh):
     """init-db then seed-demo twice gives the demo content once."""
     runner = fresh.test_cli_runner()
     assert runner.invoke(args=["init-db"]).exit_code == 0
-    assert "14 new items" in runner.invoke(args=["seed-demo"]).output
+    specs = [demo.NEWS, demo.PROGRAMS, demo.REGIONS, demo.PAGES]
+    added = sum(map(len, specs)) + len(demo.legacy_redirects())  # the old site's addresses
+    assert f"{added} new items" in runner.invoke(args=["seed-demo"]).output
     assert runner.invoke(args=["seed-demo"]).output.strip() == "Demo content present."
-    assert [count(fresh, m) for m in (News, Program, Region, Page)] == [3, 3, 6, 2]
+    assert [count(fresh, m) for m in (News, Program, Region, Page)] == list(map(len, specs))
+    assert count(fresh, LegacyRedirect) == len(demo.legacy_redirects()) == 23
     with fresh.app_context():
         ru_only = db.session.scalar(
             select(NewsTranslation).where(NewsTranslation.title == "Тренинг по журналистике")

@@ -260,7 +260,7 @@ PUBLIC_PAGES = [
     "/{lang}/news/?region=isfara",
     f"/{{lang}}/news/{RUSSIAN_ONLY}/",
     "/{lang}/programs/",
-    "/{lang}/programs/peace-and-cooperation-start-with-us/",
+    "/{lang}/programs/peace-and-cooperation-begins-with-us/",
     "/{lang}/regions/",
     "/{lang}/regions/isfara/",
     "/{lang}/about/",

@@ -160,13 +160,13 @@ def test_lead_photo_described_in_another_language(app, client):
     news_id = add_news(app, {"en": "Only Russian words"})
     with app.app_context():
         item = db.session.get(News, news_id)
-        add_photos(app, item, [{"ru": {"alt": "Река", "caption": "Сырдарья", "credit": "АСТИ"}}])
+        add_photos(app, item, [{"ru": {"alt": "Река", "caption": "Сырдарья", "credit": "АНТИ"}}])
         db.session.commit()
     page = get_page(client, "/en/news/only-russian-words/")
     img, caption = lead(page)
     assert (img["alt"], img["lang"]) == ("Река", "ru")
     assert page.find("span", class_="caption")[0]["lang"] == "ru"
-    assert caption == "Сырдарья Photo: АСТИ"
+    assert caption == "Сырдарья Photo: АНТИ"
     assert og(page, "og:image:alt") == [
         {"property": "og:image:alt", "content": "Река", "lang": "ru"}
     ]

@@ -121,7 +121,7 @@ def test_one_description_per_page(client):
     """The layout's description replaces the old per-template ones: exactly one per page."""
     for url in (
         f"/en/news/{UPSHIFT_EN}/",
-        "/en/programs/peace-and-cooperation-start-with-us/",
+        "/en/programs/peace-and-cooperation-begins-with-us/",
         "/en/regions/isfara/",
         "/en/about/",
         "/en/",
@@ -179,8 +179,8 @@ def test_logo_exists(client):
         ("/en/programs/", "Programs"),
         ("/en/regions/isfara/", "Isfara"),
         (
-            "/en/programs/peace-and-cooperation-start-with-us/",
-            "Peace and cooperation start with us",
+            "/en/programs/peace-and-cooperation-begins-with-us/",
+            "Peace and cooperation begins with us",
         ),
     ],
 )

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select, text
 
+from asti import demo
 from asti.extensions import db
 from asti.models import News, NewsTranslation, utcnow
 from asti.search import index
@@ -118,7 +119,8 @@ def test_rebuild_command(app, client, runner):
         db.session.commit()
     assert card_titles(search(client, "en", "upshift")) == []
     result = runner.invoke(args=["search-rebuild"])
-    assert result.exit_code == 0 and "14 items" in result.output
+    items = len(demo.REGIONS) + len(demo.PROGRAMS) + len(demo.NEWS) + len(demo.PAGES)
+    assert result.exit_code == 0 and f"{items} items" in result.output
     assert card_titles(search(client, "en", "upshift"))
 
 

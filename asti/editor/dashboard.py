@@ -1,14 +1,22 @@
-"""The editor's first page, a work queue: drafts, scheduled items, translations to do and
-what was published last; and the translation matrix."""
+"""The editor's first page, a work queue: drafts, scheduled items, translations to do,
+what was published last and what to check before the site goes live; and the translation
+matrix."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
 
 from flask import render_template
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from ..config import LANGUAGES
 from ..extensions import db
-from ..models import DRAFT, Revision, User, utcnow
+from ..models import DRAFT, Page, Program, Region, Revision, User, utcnow
+from ..regions.map import on_map
 from ..registry import kinds
 from . import bp
 from .content import PER_PAGE
@@ -119,6 +127,69 @@ def recently_published():
     return first(rows, key=lambda row: row[1].published_at, reverse=True)
 
 
+#: A telephone number in a text: a ``tel:`` link, or seven digits or more, maybe grouped
+#: by spaces, hyphens or brackets ("(37922) 6-75-71"); a year or a date is not one.
+PHONE = re.compile(r"tel:|\d(?:[\s()-]*\d){6,}")
+
+
+@dataclass
+class Check:
+    """A line of "To check before going live": what is missing, and the items (kind, item)
+    it is missing from, each linked to its form."""
+
+    label: str
+    items: list = field(default_factory=list)
+
+
+def to_check(today: date) -> list[Check]:
+    """What the content does not establish yet, found in the content itself: programs with
+    no donor or no start date, or whose current/past status no end date confirms; places
+    with no point on the regions map; a contacts page without a telephone number or an
+    e-mail address. Only the lines that have items."""
+    programs = kinds.of(Program)
+    live = db.session.scalars(Program.live().order_by(Program.id)).all()
+    no_donor = [p for p in live if not any(t.donor.strip() for t in p.translations.values())]
+    no_start = [p for p in live if p.start_date is None]
+    unconfirmed = [p for p in live if p.end_date is None]
+    # Periods are stored to the month (its first day): a program ending this month may be
+    # either.
+    month = today.replace(day=1)
+    still_current = [p for p in live if p.is_current and p.end_date and p.end_date < month]
+    not_yet_past = [p for p in live if not p.is_current and p.end_date and p.end_date > month]
+    regions = kinds.of(Region)
+    off_map = [
+        r
+        for r in db.session.scalars(Region.live().order_by(Region.id))
+        if not on_map(r.latitude, r.longitude)
+    ]
+    pages = kinds.of(Page)
+    contacts = db.session.scalar(Page.live().where(Page.key == "contacts"))
+    bodies = [t.body for t in contacts.translations.values()] if contacts else []
+    no_phone = [contacts] if contacts and not any(PHONE.search(b) for b in bodies) else []
+    no_email = [contacts] if contacts and not any("@" in b for b in bodies) else []
+    lines = [
+        (ngettext("%(num)s program has no donor:", "%(num)s programs have no donor:",
+                  len(no_donor)), programs, no_donor),
+        (ngettext("%(num)s program has no start date:", "%(num)s programs have no start date:",
+                  len(no_start)), programs, no_start),
+        (ngettext("%(num)s program is marked current or past with no end date to confirm it:",
+                  "%(num)s programs are marked current or past with no end date to confirm it:",
+                  len(unconfirmed)), programs, unconfirmed),
+        (ngettext("%(num)s program is marked current, but its end date has passed:",
+                  "%(num)s programs are marked current, but their end date has passed:",
+                  len(still_current)), programs, still_current),
+        (ngettext("%(num)s program is marked past, but its end date is still to come:",
+                  "%(num)s programs are marked past, but their end date is still to come:",
+                  len(not_yet_past)), programs, not_yet_past),
+        (ngettext("%(num)s place has no point on the regions map:",
+                  "%(num)s places have no point on the regions map:",
+                  len(off_map)), regions, off_map),
+        (_("The contacts page gives no telephone number:"), pages, no_phone),
+        (_("The contacts page gives no e-mail address:"), pages, no_email),
+    ]  # fmt: skip
+    return [Check(label, [(kind, item) for item in items]) for label, kind, items in lines if items]
+
+
 @bp.get("/")
 def index():
     """The work queue: what is waiting for the current user and for the team."""
@@ -129,6 +200,7 @@ def index():
         scheduled=scheduled(utcnow()),
         to_translate={lang: translations_to_do(lang) for lang in LANGUAGES},
         published=recently_published(),
+        to_check=to_check(utcnow().date()),
     )
 
 

@@ -172,6 +172,8 @@ def region_map(regions: list[Region]) -> RegionMap | None:
     surroundings = []
     for name, latitude, longitude, kind in SURROUNDINGS:
         x, y = project(latitude, longitude)
+        if kind == "town" and any(abs(m.x - x) + abs(m.y - y) < DOT for m in markers):
+            continue  # a marked place (Khujand, say) is named once: by its link
         text = str(name)
         if kind == "town":
             taken.append((x - 3, y - 3, x + 3, y + 3))
