@@ -11,10 +11,15 @@ import time
 from pathlib import Path
 
 import click
+from babel.messages.catalog import Catalog
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po, write_po
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
+from wtforms.i18n import messages_path as wtforms_messages_path
 
 from . import backup, demo
 from .config import LANGUAGES, PROJECT_ROOT
@@ -158,7 +163,11 @@ def seed_demo(if_empty):
         return
     created = demo.load()
     db.session.commit()
-    click.echo(f"Demo content: {created} new items." if created else "Demo content present.")
+    click.echo(
+        f"Demo content: {created} items and old addresses added."
+        if created
+        else "Demo content present."
+    )
 
 
 @click.command("rerender")
@@ -220,10 +229,35 @@ def pybabel(*args: str) -> None:
     )
 
 
+#: The functions that mark interface strings: Babel's own, and the lazy ones of forms and
+#: module-level tables.
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_ngettext": (1, 2), "lazy_pgettext": ((1, "c"), 2)}
+
+
+def interface_messages() -> Catalog:
+    """The interface strings of the code and templates, with where each is used and the
+    comments for translators (``# TRANSLATORS:``), and WTForms' own messages, which the
+    forms take from our catalogs (``asti.editor.forms.Messages``)."""
+    catalog = Catalog(project="asti", charset="utf-8")
+    with (PROJECT_ROOT / "babel.cfg").open() as cfg:
+        method_map, options_map = parse_mapping_cfg(cfg)
+    found = extract_from_dir(PROJECT_ROOT, method_map, options_map, keywords=KEYWORDS,
+                             comment_tags=("TRANSLATORS:",))  # fmt: skip
+    for path, line, message, comments, context in found:
+        catalog.add(message, locations=[(path, line)], auto_comments=comments, context=context)
+    with (Path(wtforms_messages_path()) / "wtforms.pot").open("rb") as f:
+        for message in read_po(f):
+            if message.id and message.id not in catalog:
+                catalog.add(message.id, locations=message.locations, flags=message.flags,
+                            auto_comments=["WTForms' own message: a form error."])  # fmt: skip
+    return catalog
+
+
 @translate.command("extract")
 def extract():
     """Collect the interface strings into translations/messages.pot."""
-    pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "-o", POT, ".")
+    with (PROJECT_ROOT / POT).open("wb") as f:
+        write_po(f, interface_messages(), sort_by_file=True, width=76)
 
 
 @translate.command("update")
@@ -232,7 +266,7 @@ def update():
     extract.callback()
     for lang in LANGUAGES:
         pybabel("update", "-i", POT, "-d", "translations", "-l", lang, "--no-fuzzy-matching",
-                "--ignore-pot-creation-date")  # fmt: skip
+                "--ignore-pot-creation-date", "--ignore-obsolete")  # fmt: skip
 
 
 @translate.command("compile")

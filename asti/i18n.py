@@ -2,11 +2,14 @@
 translation of an item a reader sees (with the fallback chain and its notice)."""
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from functools import cache, lru_cache
 from typing import Any
 
+from babel.dates import format_date, format_time
 from flask import abort, current_app, g, redirect, request, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale, to_user_timezone
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import aliased, joinedload
@@ -52,7 +55,8 @@ def base_language(tag: str) -> str:
 
 
 def negotiate() -> str:
-    """The reader's language: the remembered cookie, then Accept-Language, then the default.
+    """The reader's language: the remembered cookie, then Accept-Language, then the default
+    (or, if the reader refuses that, the next along its fallback chain).
 
     Werkzeug's ``best_match`` ranks ``tg-TJ`` below a plain ``ru`` with a lower q, so
     regional tags are reduced to their base language here, keeping the reader's order.
@@ -60,11 +64,13 @@ def negotiate() -> str:
     cookie = request.cookies.get(current_app.config["LANGUAGE_COOKIE"])
     if cookie in LANGUAGES:
         return cookie
-    for tag, quality in request.accept_languages:  # already sorted by quality
-        lang = base_language(tag)
-        if quality > 0 and lang in LANGUAGES:
+    asked = [(base_language(tag), quality) for tag, quality in request.accept_languages]
+    refused = {lang for lang, quality in asked if quality == 0}  # `tg;q=0`: never this one
+    for lang, quality in asked:  # already sorted by quality
+        if quality > 0 and lang in LANGUAGES and lang not in refused:
             return lang
-    return current_app.config["DEFAULT_LANGUAGE"]
+    default = current_app.config["DEFAULT_LANGUAGE"]
+    return next((lang for lang in chain(default) if lang not in refused), default)
 
 
 def select_locale() -> str:
@@ -152,8 +158,33 @@ def show(item) -> Localized:
     (for the switcher and ``hreflang``) and its canonical URL, for the layout."""
     shown = localize(item)
     g.alternates = {lang: localize(item, lang).url for lang in LANGUAGES}
+    g.language_versions = language_versions(item)
     g.canonical = shown.canonical_url
     return shown
+
+
+def language_versions(item) -> dict[str, str]:
+    """The absolute URL of ``item`` in each language it is written in (never a fallback
+    URL), and under ``x-default`` its original's: what ``hreflang`` and the sitemap say."""
+    endpoint = kinds.of(item).endpoint
+    versions = {
+        lang: url_for(endpoint, lang=lang, **item.url_values(t), _external=True)
+        for lang in LANGUAGES
+        if (t := item.translations.get(lang)) is not None
+    }
+    if versions:
+        versions["x-default"] = versions[item.source.lang]
+    return versions
+
+
+def hreflang() -> dict[str, str]:
+    """This page's ``hreflang`` links: an item's real translations (``language_versions``);
+    a list, which every language has, in each language and the default one for others."""
+    if "language_versions" in g:
+        return g.language_versions
+    base = request.host_url.rstrip("/")
+    versions = {lang: base + url for lang, url in alternates().items()}
+    return {**versions, "x-default": versions[current_app.config["DEFAULT_LANGUAGE"]]}
 
 
 @cache
@@ -210,9 +241,77 @@ def alternates() -> dict[str, str]:
     return {lang: url_for(request.endpoint, **{**args, "lang": lang}) for lang in LANGUAGES}
 
 
+#: Tajik months as dates write them, with the izofat: «1 октябри 2011», «аз апрели соли
+#: 2012». CLDR's `tg` data has only the capitalised nominative («01 Октябр 2011»), so Tajik
+#: dates take their month from here; everything else about dates comes from Babel.
+TAJIK_MONTHS = (
+    "январи", "феврали", "марти", "апрели", "майи", "июни",
+    "июли", "августи", "сентябри", "октябри", "ноябри", "декабри",
+)  # fmt: skip
+
+
+def _local(value: date) -> date:
+    """Stored times are naive UTC; readers and staff live in Dushanbe's time."""
+    return to_user_timezone(value) if isinstance(value, datetime) else value
+
+
 @lru_cache(maxsize=4096)
-def _date(value, fmt: str, locale: str) -> str:
-    return format_date(value, fmt)  # in `locale`, the current one (part of the key)
+def _day(value: date, lang: str) -> str:
+    if lang == "tg":
+        return f"{value.day} {TAJIK_MONTHS[value.month - 1]} {value.year}"
+    return format_date(value, "long", locale=lang)
+
+
+def day(value: date) -> str:
+    """A day in the interface language: «1 октябри 2011», «1 октября 2011 г.»,
+    "October 1, 2011" (Babel's date formatting is the dearest call in a page: cached)."""
+    value = _local(value)
+    if isinstance(value, datetime):
+        value = value.date()
+    return _day(value, str(get_locale()))
+
+
+def iso_day(value: date) -> str:
+    """The day as ``<time datetime>`` states it."""
+    value = _local(value)
+    return (value.date() if isinstance(value, datetime) else value).isoformat()
+
+
+def moment(value: datetime) -> str:
+    """A day and a time, as the editor shows when something was saved or will appear."""
+    value = _local(value)
+    lang = str(get_locale())
+    return f"{_day(value.date(), lang)}, {format_time(value, 'short', locale=lang)}"
+
+
+def month_year(value: date, governed: bool) -> str:
+    """A month of a year. Russian declines it after a preposition («с апреля 2012 года»)
+    and names it alone in a range («апрель 2012»); Tajik joins it to the year with the
+    izofat in both («аз апрели соли 2012»)."""
+    lang = str(get_locale())
+    if lang == "tg":
+        return f"{TAJIK_MONTHS[value.month - 1]} соли {value.year}"
+    if lang == "ru" and governed:
+        return format_date(value, "MMMM y", locale=lang) + "\u00a0года"
+    return format_date(value, "LLLL y", locale=lang)
+
+
+def period(start: date | None, end: date | None) -> str:
+    """A program's period, to the month: staff rarely know the days."""
+    if start and end:
+        # TRANSLATORS: a program's period, from a month to a month: "April 2012 – March
+        # 2014". Russian: «апрель 2012 — март 2014»; Tajik: «аз апрели соли 2012 то марти
+        # соли 2014» (each month is given in the form that follows "аз" and "то").
+        return _("%(start)s – %(end)s", start=month_year(start, False), end=month_year(end, False))
+    if start:
+        # TRANSLATORS: a program's period with no known end: "since April 2012". The month
+        # is given in the form that follows a preposition: «апреля 2012 года», «апрели соли 2012».
+        return _("since %(start)s", start=month_year(start, True))
+    if end:
+        # TRANSLATORS: a program's period with no known start: "until March 2014". The month
+        # is given in the form that follows a preposition: «марта 2014 года», «марти соли 2014».
+        return _("until %(end)s", end=month_year(end, True))
+    return ""
 
 
 def remember_language(response, lang: str) -> None:
@@ -258,10 +357,7 @@ def init_app(app) -> None:
                 remember_language(response, g.lang)
         return response
 
-    # Babel's date formatting is the dearest call in a page: each date once per language.
-    app.jinja_env.filters["dateformat"] = lambda value, fmt="medium": _date(
-        value, fmt, str(get_locale())
-    )
+    app.jinja_env.filters.update(day=day, iso_day=iso_day, moment=moment)
 
     # Globals, not a context processor: imported macros see globals only.
     app.jinja_env.globals.update(
@@ -269,7 +365,9 @@ def init_app(app) -> None:
         ENDONYMS=ENDONYMS,
         localize=localize,
         photo_text=photo_text,
+        period=period,
         alternates=alternates,
+        hreflang=hreflang,
         absolute=lambda path: request.host_url.rstrip("/") + path,
     )
 

@@ -40,6 +40,7 @@ from typing import BinaryIO
 
 import pillow_heif
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 RENDITION_WIDTHS = (480, 960, 1600)
@@ -211,8 +212,12 @@ def _one_decimal(number: float) -> str:
 
 def _too_many_pixels(max_pixels: int) -> ImageRejected:
     return ImageRejected(
-        _l(
+        lazy_ngettext(
+            # English says "million pixels" after any number; Russian and Tajik do not.
             "The image has more than %(count)s million pixels. Please make it smaller.",
+            "The image has more than %(count)s million pixels. Please make it smaller.",
+            # Plural rules count whole numbers: 2.5 million takes the form of 2 million.
+            int(max_pixels / 1_000_000),
             count=_one_decimal(max_pixels / 1_000_000),
         )
     )

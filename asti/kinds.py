@@ -4,6 +4,7 @@
 from the registry (``asti/registry.py``; docs/architecture.md tells the steps)."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from . import news, pages, programs, regions
 from .editor.forms import NewsForm, PageForm, ProgramForm, RegionForm
@@ -11,18 +12,19 @@ from .models import News, Page, Program, Region
 from .registry import Kind, kinds
 
 kinds.register(Kind(
-    "news", News, NewsForm, news.bp, "news.detail", news.render_detail, _l("News"),
-    _l("News"), list_endpoint="news.index", feed=True,
+    "news", News, NewsForm, news.bp, "news.detail", news.render_detail,
+    lazy_pgettext("one news item", "News"), _l("News"), _l("New news item"),
+    list_endpoint="news.index", feed=True,
 ))  # fmt: skip
 kinds.register(Kind(
     "programs", Program, ProgramForm, programs.bp, "programs.detail", programs.render_detail,
-    _l("Program"), _l("Programs"), list_endpoint="programs.index",
+    _l("Program"), _l("Programs"), _l("New program"), list_endpoint="programs.index",
 ))  # fmt: skip
 kinds.register(Kind(
     "regions", Region, RegionForm, regions.bp, "regions.detail", regions.render_detail,
-    _l("Region"), _l("Regions"), list_endpoint="regions.index",
+    _l("Region"), _l("Regions"), _l("New region"), list_endpoint="regions.index",
 ))  # fmt: skip
 kinds.register(Kind(
     "pages", Page, PageForm, pages.bp, "pages.page", pages.render_detail, _l("Page"),
-    _l("Pages"),
+    _l("Pages"), _l("New page"),
 ))  # fmt: skip

@@ -110,6 +110,11 @@ def page_meta(shown: Localized | None = None, title: str = "") -> PageMeta:
 
     item, t = shown.item, shown.t
     meta.title = t.title
+    # The locale of the text shown (a fallback's own), and of the item's real translations.
+    meta.locale = OG_LOCALES[t.lang]
+    meta.locale_alternates = [
+        OG_LOCALES[code] for code in LANGUAGES if code != t.lang and code in item.translations
+    ]
     summary = summary_of(t)
     if summary:
         meta.description = summary

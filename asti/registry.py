@@ -26,9 +26,11 @@ class Kind:
     #: Renders an item's public page from an ``i18n.Localized``: the public view and the
     #: editor's preview call the same function, so both show exactly the same.
     render: Callable
-    #: Names in the interface (lazy strings): "Program", "Programs".
+    #: Names in the interface (lazy strings): "Program", "Programs", and the heading of a
+    #: new one, "New program" (a whole phrase: the adjective agrees with the noun).
     singular: str
     plural: str
+    new: str
     #: The public list of the kind, if it has one (the sitemap lists it too).
     list_endpoint: str | None = None
     sitemap: bool = True

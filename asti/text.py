@@ -21,14 +21,24 @@ TAJIK_REPLACEMENTS = [[k, v] for k, v in (_TAJIK | _COMMON).items()] + [
 SLUG_MAX = 80
 
 
+def shortened(slug: str, limit: int = SLUG_MAX) -> str:
+    """The slug cut after its last whole word within ``limit`` characters (a single word
+    longer than that is cut). Not python-slugify's ``word_boundary``: it skips a word that
+    does not fit and goes on with shorter ones after it, which changes what a title says."""
+    if len(slug) <= limit:
+        return slug
+    head = slug[: limit + 1]
+    return head[:-1] if head.endswith("-") else head.rpartition("-")[0] or slug[:limit]
+
+
 def make_slug(title: str) -> str:
     """A lowercase ASCII slug; Tajik letters follow Tajik Latin spelling."""
-    return slugify(title, replacements=TAJIK_REPLACEMENTS, max_length=SLUG_MAX) or "item"
+    return shortened(slugify(title, replacements=TAJIK_REPLACEMENTS)) or "item"
 
 
 def numbered(slug: str, n: int) -> str:
     """``slug-n``, shortened first so that it still fits in SLUG_MAX."""
-    return f"{slug[: SLUG_MAX - len(str(n)) - 1].rstrip('-')}-{n}"
+    return f"{shortened(slug, SLUG_MAX - len(str(n)) - 1)}-{n}"
 
 
 def first_free(slug: str, taken) -> str:

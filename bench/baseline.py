@@ -45,8 +45,8 @@ LINKED = {
 }
 #: Babel's date patterns that the page uses, in English (the page's language).
 DATE_FORMATS = {
-    "yyyy-MM-dd": lambda day: f"{day:%Y-%m-%d}",
-    "long": lambda day: f"{day:%B} {day.day}, {day:%Y}",
+    "iso_day": lambda day: f"{day:%Y-%m-%d}",
+    "day": lambda day: f"{day:%B} {day.day}, {day:%Y}",
 }
 
 
@@ -93,6 +93,7 @@ def snapshot(app, path: str) -> dict:
             "default_language": app.config["DEFAULT_LANGUAGE"],
             "timezone": app.config["BABEL_DEFAULT_TIMEZONE"],
             "alternates": g.alternates,
+            "hreflang": g.language_versions,
             "canonical": g.canonical,
             "meta": meta,
             "shown": localized(shown, "body_html")
@@ -192,19 +193,23 @@ def create_app(data: dict) -> Flask:
     def meta_at(root: str) -> dict:
         return json.loads(meta.replace(SITE, root))
 
-    def dateformat(value: datetime, fmt: str) -> str:
-        return DATE_FORMATS[fmt](value.replace(tzinfo=UTC).astimezone(zone))
+    def dateformat(fmt: str):
+        return lambda value: DATE_FORMATS[fmt](value.replace(tzinfo=UTC).astimezone(zone))
 
     env = app.jinja_env
     env.add_extension("jinja2.ext.i18n")
     env.install_null_translations(newstyle=True)
     env.policies["ext.i18n.trimmed"] = True
-    env.filters["dateformat"] = dateformat
+    env.filters.update({fmt: dateformat(fmt) for fmt in DATE_FORMATS})
     env.globals.update(
         LANGUAGES=data["languages"],
         ENDONYMS=data["endonyms"],
         localize=lambda item: item,  # localized in the data already
         alternates=lambda: data["alternates"],
+        hreflang=lambda: {
+            code: url.replace(SITE, request.host_url.rstrip("/"))
+            for code, url in data["hreflang"].items()
+        },
         absolute=lambda path: request.host_url.rstrip("/") + path,
         page_meta=lambda shown, title: meta_at(request.host_url.rstrip("/")),
     )

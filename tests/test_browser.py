@@ -297,7 +297,7 @@ def test_search_shows_highlighted_results_and_says_when_nothing_is_found(browser
 
         page.goto("/ru/search/")
         page.get_by_role("searchbox").fill("Шерлок")
-        page.get_by_role("button", name="Поиск").click()
+        page.get_by_role("button", name="Найти").click()
         expect(page).to_have_url(url(live_site, r"/ru/search/\?q=.+"))
         expect(page.get_by_role("status")).to_have_text("По запросу «Шерлок» ничего не найдено.")
         expect(page.locator("main ol.results")).to_have_count(0)
@@ -483,7 +483,7 @@ def test_write_preview_and_publish_in_two_languages_in_few_steps(browser, live_s
         page.get_by_label("Email").fill(EDITOR)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Log in").click()
-        page.get_by_role("link", name="New: News").first.click()
+        page.get_by_role("link", name="New news item").first.click()
         expect(page).to_have_url(f"{live_site}/editor/news/new")
 
         tajik = open_section(page, "tg")

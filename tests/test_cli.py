@@ -42,7 +42,10 @@ def test_seed_demo_on_empty_database(fresh):
     assert runner.invoke(args=["init-db"]).exit_code == 0
     specs = [demo.NEWS, demo.PROGRAMS, demo.REGIONS, demo.PAGES]
     added = sum(map(len, specs)) + len(demo.legacy_redirects())  # the old site's addresses
-    assert f"{added} new items" in runner.invoke(args=["seed-demo"]).output
+    assert (
+        f"Demo content: {added} items and old addresses added."
+        in runner.invoke(args=["seed-demo"]).output
+    )
     assert runner.invoke(args=["seed-demo"]).output.strip() == "Demo content present."
     assert [count(fresh, m) for m in (News, Program, Region, Page)] == list(map(len, specs))
     assert count(fresh, LegacyRedirect) == len(demo.legacy_redirects()) == 23

@@ -72,7 +72,7 @@ def test_many_photos_uploaded_at_once_are_listed_with_size_and_date(app, editor)
     with app.app_context():
         images = {i.name: i for i in db.session.scalars(db.select(Image))}
         road = images["road.jpg"]
-        uploaded = format_date((road.created_at + DUSHANBE).date(), "medium", locale="en")
+        uploaded = format_date((road.created_at + DUSHANBE).date(), "long", locale="en")
         size = f"{round(road.bytes / 1024)} KB"
     shown = cards(page)
     road_card = shown[f"No. {road.id}"]

@@ -54,7 +54,7 @@ def leaflets():
 
     kind = kinds.register(
         Kind("leaflets", Leaflet, LeafletForm, bp, "leaflets.detail", render, "Leaflet",
-             "Leaflets")
+             "Leaflets", "New leaflet")
     )  # fmt: skip
     yield kind
     kinds.unregister(kind.key)

@@ -5,6 +5,7 @@ from functools import cache
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import delete, func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -61,8 +62,9 @@ def login():
         if throttled(email, ip):
             minutes = current_app.config["LOGIN_WINDOW"] // 60
             form.form_errors.append(
-                _("Too many failed attempts. Please wait %(minutes)s minutes and try again.",
-                  minutes=minutes)
+                ngettext("Too many failed attempts. Please wait %(num)s minute and try again.",
+                         "Too many failed attempts. Please wait %(num)s minutes and try again.",
+                         minutes)
             )  # fmt: skip
             return render_template("editor/login.html", form=form), 429
         user = db.session.scalar(select(User).where(User.email == email))

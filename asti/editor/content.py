@@ -15,8 +15,8 @@ from flask import (
 )
 from flask_babel import (
     force_locale,
-    format_datetime,
     get_locale,
+    ngettext,
     refresh,
     to_user_timezone,
     to_utc,
@@ -29,7 +29,7 @@ from werkzeug.exceptions import NotFound
 
 from ..config import LANGUAGES
 from ..extensions import db
-from ..i18n import localize, negotiate, show
+from ..i18n import localize, moment, negotiate, show
 from ..images import ImageRejected
 from ..models import DRAFT, LARGEST_ID, PUBLISHED, Image, Revision, utcnow
 from ..registry import Kind, kinds
@@ -135,7 +135,11 @@ def add_photo(form, image) -> None:
         return
     if len(form.photos) >= form.photos.max_entries:
         raise ImageRejected(
-            _("A gallery holds at most %(count)s photos.", count=form.photos.max_entries)
+            ngettext(
+                "A gallery holds at most %(num)s photo.",
+                "A gallery holds at most %(num)s photos.",
+                form.photos.max_entries,
+            )
         )
     form.photos.append_entry(photo_entry(image, len(form.photos) + 1))
 
@@ -165,7 +169,12 @@ def take_photos(form, uploaded: list) -> bool:
     form.library.data = " ".join(unknown)  # what was taken is listed; the rest stays typed
     if unknown:
         form.library.errors.append(
-            _("The library has no photo numbered %(numbers)s.", numbers=", ".join(unknown))
+            ngettext(
+                "The library has no photo numbered %(numbers)s.",
+                "The library has no photos numbered %(numbers)s.",
+                len(unknown),
+                numbers=", ".join(unknown),
+            )
         )
         taken = False
     return taken
@@ -254,7 +263,7 @@ def saved_message(item, action: str) -> Markup:
         )
         return Markup("{}").format(text)
     if item.is_scheduled:
-        when = format_datetime(item.published_at, "short")
+        when = moment(item.published_at)
         return Markup("{}").format(_("Scheduled: it appears on the site on %(when)s.", when=when))
     text = _("Published.") if action == PUBLISH else _("Saved.")
     url = localize(item, str(get_locale())).url

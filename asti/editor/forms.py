@@ -1,6 +1,7 @@
 """Editor forms. An item form has the shared fields and one section per language."""
 
 from flask import current_app
+from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
@@ -69,9 +70,28 @@ def _without_nul(value):
     return value.replace("\x00", "") if isinstance(value, str) else value
 
 
-class DropNul:
-    """Form meta that removes NUL characters from every field: they mean nothing in text,
-    and PostgreSQL cannot store them."""
+class Messages:
+    """WTForms' own messages ("This field is required.") in the interface language, from the
+    site's catalogs: WTForms has no Tajik catalog, and its Russian one is not ours to correct.
+    ``flask --app asti translate update`` copies its messages into our catalogs."""
+
+    def gettext(self, string):
+        return get_translations().ugettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return get_translations().ungettext(singular, plural, n)
+
+
+MESSAGES = Messages()
+
+
+class FormMeta:
+    """The meta of every editor form and sub-form: WTForms' messages in the interface
+    language, and NUL characters removed from every field (they mean nothing in text, and
+    PostgreSQL cannot store them)."""
+
+    def get_translations(self, form):
+        return MESSAGES
 
     def wrap_formdata(self, form, formdata):
         formdata = super().wrap_formdata(form, formdata)
@@ -92,7 +112,7 @@ class DropNul:
 
 
 class SafeForm(FlaskForm):
-    Meta = DropNul
+    Meta = FormMeta
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -131,7 +151,7 @@ def picture_refused(address: str) -> str:
 class TranslationForm(Form):
     """One language's text. Left empty, the item simply has no text in that language."""
 
-    Meta = DropNul
+    Meta = FormMeta
 
     title = StringField(_l("Title"), [Length(max=300)])
     slug = StringField(
@@ -214,7 +234,7 @@ class PhotoTextForm(Form):
     """What a photo shows, its caption and its credit, in one language. They belong to
     the photo of the library: the same photo in another item says the same."""
 
-    Meta = DropNul
+    Meta = FormMeta
 
     alt = StringField(
         _l("Description"),
@@ -243,7 +263,7 @@ class PhotoTexts:
 class PhotoForm(PhotoTexts, Form):
     """One photo of the item's gallery: its place, whether it stays, and its texts."""
 
-    Meta = DropNul
+    Meta = FormMeta
 
     image_id = HiddenField(filters=[_id])
     position = IntegerField(_l("Order"), [Optional(), NumberRange(1, 10_000)])

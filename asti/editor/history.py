@@ -5,7 +5,7 @@ their form labels, values as staff chose them (a status's name, a region's title
 from datetime import date, datetime
 
 from flask import flash, g, redirect, render_template, request, url_for
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -15,7 +15,7 @@ from werkzeug.exceptions import NotFound
 
 from ..config import LANGUAGES
 from ..extensions import db
-from ..i18n import localize
+from ..i18n import day, localize, moment
 from ..models import LARGEST_ID, STATUSES, Image, Revision, utcnow
 from ..registry import Kind, kinds
 from . import bp
@@ -117,9 +117,9 @@ class Reader:
         if name == "source_lang":
             return get_locale().languages.get(value, value)
         if isinstance(self.types.get(name), DateTime):
-            return format_datetime(datetime.fromisoformat(value), "short")
+            return moment(datetime.fromisoformat(value))
         if isinstance(self.types.get(name), Date):
-            return format_date(date.fromisoformat(value))
+            return day(date.fromisoformat(value))
         return str(value)
 
     @staticmethod

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ..config import LANGUAGES
 from ..extensions import db
-from ..i18n import localize_all
+from ..i18n import language_versions, localize_all
 from ..layout import last_modified, summary_of
 from ..models import utcnow
 from ..registry import kinds
@@ -29,22 +29,6 @@ class SitemapURL:
     x_default: str
 
 
-def language_versions(item) -> dict[str, str]:
-    """The item's URL in each language it really has text in (never a fallback URL)."""
-    return {
-        lang: url_for(kinds.of(item).endpoint, lang=lang, **item.url_values(t), _external=True)
-        for lang in LANGUAGES
-        if (t := item.translations.get(lang)) is not None
-    }
-
-
-def x_default(versions: dict[str, str], original: str) -> str:
-    """The version for readers of any other language: the default language's, else the
-    original's."""
-    default = current_app.config["DEFAULT_LANGUAGE"]
-    return versions[default] if default in versions else versions[original]
-
-
 @bp.get("/sitemap.xml")
 def sitemap():
     """Every public page in every language it is written in, with its other languages."""
@@ -59,9 +43,7 @@ def sitemap():
         )
         for item in items:
             versions = language_versions(item)
-            if not versions:
-                continue
-            default = x_default(versions, item.source.lang)
+            default = versions.pop("x-default", None)
             urls.extend(
                 SitemapURL(url, last_modified(item, item.translations[lang]), versions, default)
                 for lang, url in versions.items()
@@ -73,7 +55,7 @@ def sitemap():
     for endpoint, shown in lists.items():
         versions = {lang: url_for(endpoint, lang=lang, _external=True) for lang in LANGUAGES}
         lastmod = max((newest[k] for k in shown if newest[k]), default=None)
-        default = x_default(versions, current_app.config["DEFAULT_LANGUAGE"])
+        default = versions[current_app.config["DEFAULT_LANGUAGE"]]
         urls.extend(SitemapURL(url, lastmod, versions, default) for url in versions.values())
     body = render_template("feeds/sitemap.xml", urls=urls)
     return current_app.response_class(body, mimetype="application/xml")
