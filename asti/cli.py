@@ -15,7 +15,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
-from flask import current_app
+from flask import current_app, url_for
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
@@ -27,9 +27,11 @@ from .extensions import db
 from .models import (
     MIN_PASSWORD,
     ROLES,
+    AuditEntry,
     Image,
     LegacyRedirect,
     News,
+    ResetLink,
     User,
     email_address,
     legacy_paths,
@@ -219,6 +221,30 @@ def create_user(email, role):
     click.echo(f"Created {role} {email}.")
 
 
+@click.command("reset-password")
+@click.argument("email")
+@click.option("--base-url", help="The site's address, e.g. https://asti.tj, for a full link.")
+@with_appcontext
+def reset_password(email, base_url):
+    """Print a one-time link (24 hours) that sets a new password for an account."""
+    user = db.session.scalar(select(User).where(User.email == email_address(email)))
+    if user is None:
+        raise click.ClickException(f"There is no account {email.strip()!r}.")
+    token = ResetLink.create(user)
+    db.session.add(AuditEntry(action="reset link created", detail=f"{user.email} (command line)"))
+    db.session.commit()
+    server = current_app.config.get("SERVER_NAME")
+    scheme = current_app.config["PREFERRED_URL_SCHEME"]
+    base_url = base_url or (f"{scheme}://{server}" if server else None)
+    with current_app.test_request_context(base_url=base_url or "http://localhost"):
+        path = url_for("editor.reset_password", token=token)
+        full = url_for("editor.reset_password", token=token, _external=True)
+    click.echo(f"Reset link for {user.email}, valid once within 24 hours:")
+    click.echo(path)
+    if base_url:
+        click.echo(full)
+
+
 translate = AppGroup("translate", help="Extract, update and compile the interface catalogs.")
 POT = "translations/messages.pot"
 
@@ -286,6 +312,7 @@ def init_app(app) -> None:
         seed_demo,
         rerender,
         create_user,
+        reset_password,
         translate,
     ):
         app.cli.add_command(command)

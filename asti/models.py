@@ -1,9 +1,11 @@
 """Content model: each item has language-independent fields and one translation row
 per language (tg, ru, en). Which translation a reader sees is decided in ``asti.i18n``."""
 
+import hashlib
 import re
+import secrets
 from collections import defaultdict
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import unquote
 
@@ -21,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
     bindparam,
+    delete,
     select,
 )
 from sqlalchemy.ext.orderinglist import ordering_list
@@ -713,6 +716,13 @@ class User(db.Model):
     role: Mapped[str] = mapped_column(String(16), default="editor")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Kept in each session at login; raising it ends every session made before
+    #: (``end_sessions``), which the editor checks on every request.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: The authenticator app's shared secret (base32) once two-factor sign-in is on, and
+    #: the time step of the last code accepted: a code is never accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None]
 
     @property
     def is_active(self) -> bool:
@@ -734,5 +744,77 @@ class User(db.Model):
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
+    def end_sessions(self) -> None:
+        """Every session of this account made until now ends at its next request."""
+        self.session_generation = (self.session_generation or 0) + 1
+
     def __repr__(self):
         return f"<User {self.email} {self.role}>"
+
+
+def token_hash(token: str) -> str:
+    """What is stored of a recovery code or reset link: its SHA-256. They are long random
+    strings, so a fast hash suffices (a password needs a slow one)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class RecoveryCode(db.Model):
+    """One of an account's one-time codes for signing in without the phone (stored hashed;
+    deleted when used)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+
+
+#: How long a reset link works after an administrator made it.
+RESET_LINK_LIFETIME = timedelta(hours=24)
+
+
+class ResetLink(db.Model):
+    """A one-time link that sets a new password, for staff who forgot theirs (the site
+    sends no e-mail): only a hash of its token is stored; deleted when used."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    user: Mapped["User"] = relationship()
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @classmethod
+    def create(cls, user: User) -> str:
+        """A new link's token for ``user`` (any older link of theirs stops working)."""
+        db.session.execute(delete(cls).where(cls.user_id == user.id))
+        token = secrets.token_urlsafe(32)
+        db.session.add(cls(user_id=user.id, token_hash=token_hash(token)))
+        return token
+
+    @classmethod
+    def find(cls, token: str) -> "ResetLink | None":
+        """The unexpired link with this token, if any."""
+        return db.session.scalar(
+            select(cls).where(
+                cls.token_hash == token_hash(token),
+                cls.created_at >= utcnow() - RESET_LINK_LIFETIME,
+            )
+        )
+
+
+class Setting(db.Model):
+    """Site-wide settings that administrators change in the editor, one row each."""
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+
+    @classmethod
+    def flag(cls, key: str) -> bool:
+        setting = db.session.get(cls, key)
+        return setting is not None and setting.value == "1"
+
+    @classmethod
+    def set_flag(cls, key: str, on: bool) -> None:
+        db.session.merge(cls(key=key, value="1" if on else "0"))
+
+
+#: Every account must sign in with two factors (a ``Setting``).
+REQUIRE_TWO_FACTOR = "require_two_factor"

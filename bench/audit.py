@@ -63,9 +63,12 @@ WAPITI_RUNS = {
     "editor": {"crawl": 60, "attack": 40, "depth": 3, "links": 25, "files": 6},
 }
 WAPITI_REQUEST_TIMEOUT = 10
-#: Never crawled nor attacked: logging out ends the scanners' session; deleting or
-#: restoring would change what is scanned while it is scanned.
-EXCLUDED = ["/editor/logout*", "/editor/*/delete", "/editor/*/restore"]
+#: Never crawled nor attacked: logging out ends the scanners' session, and so may "sign out
+#: everywhere"; requiring two-factor sign-in would send it to enrolment (its account, made
+#: by create-user, has two-factor sign-in off, so it logs in with the password alone);
+#: deleting or restoring would change what is scanned while it is scanned.
+EXCLUDED = ["/editor/logout*", "/editor/account/sign-out-everywhere", "/editor/users/two-factor",
+            "/editor/*/delete", "/editor/*/restore"]  # fmt: skip
 
 
 @dataclass
@@ -854,7 +857,8 @@ def write_report(r: dict) -> None:
         "session cookie of a real login through the form, given in wapiti's JSON cookie "
         "file): from /editor/. Never crawled nor attacked: "
         + ", ".join(code(p) for p in EXCLUDED)
-        + " (logging out would end the session; deleting and restoring would change the "
+        + " (logging out or signing out everywhere would end the session, requiring "
+        "two-factor sign-in would send it to enrolment; deleting and restoring would change the "
         "content while it is scanned). Every other form is crawled and attacked with its "
         "valid CSRF token: items, users, old addresses and the password form are saved "
         "with the payloads, which `permanentxss` then looks for on every page.",

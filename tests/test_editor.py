@@ -85,6 +85,9 @@ EDITOR_GETS = [
     "/editor/users/1",
     "/editor/audit/",
     "/editor/password",
+    "/editor/account",
+    "/editor/account/two-factor",
+    "/editor/account/two-factor/off",
     "/editor/library/",
     "/editor/library/1",
     "/editor/library/1/delete",
@@ -103,11 +106,17 @@ EDITOR_POSTS = [
     "/editor/users/1",
     "/editor/password",
     "/editor/logout",
+    "/editor/account/sign-out-everywhere",
+    "/editor/account/two-factor",
+    "/editor/account/two-factor/off",
+    "/editor/users/two-factor",
+    "/editor/users/1/two-factor-off",
+    "/editor/users/1/reset-link",
     "/editor/library/",
     "/editor/library/1",
     "/editor/library/1/delete",
 ]
-OPEN_ENDPOINTS = {"editor.login", "editor.language"}
+OPEN_ENDPOINTS = {"editor.login", "editor.login_code", "editor.reset_password", "editor.language"}
 
 
 def test_every_editor_route_is_in_the_login_tests(app):
@@ -359,6 +368,9 @@ def test_refused_token_keeps_the_typed_text(app, admin):
         ("GET", "/editor/audit/"),
         ("POST", "/editor/users/new"),
         ("POST", "/editor/users/{admin}"),
+        ("POST", "/editor/users/two-factor"),
+        ("POST", "/editor/users/{admin}/two-factor-off"),
+        ("POST", "/editor/users/{admin}/reset-link"),
     ],
 )
 def test_editors_cannot_manage_accounts(app, accounts, editor, method, url):

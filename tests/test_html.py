@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from asti.config import PROJECT_ROOT
-from tests.fixtures.html import form_fields
+from tests.fixtures.html import csrf_of, form_fields
 from tests.fixtures.pagetypes import (
     EDITOR_PAGES,
     LIBRARY_PAGES,
@@ -18,7 +18,7 @@ from tests.fixtures.pagetypes import (
     all_public_pages,
     gallery_pages,
 )
-from tests.fixtures.staff import edit
+from tests.fixtures.staff import EDITOR, edit, login, staff_client, totp_code
 
 VNU = PROJECT_ROOT / ".venv" / "node" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
@@ -59,7 +59,7 @@ def test_public_pages_are_valid_html(app, client, tmp_path):
     assert validate(pages, tmp_path / "vnu") == []
 
 
-def test_editor_pages_are_valid_html(app, admin, tmp_path):
+def test_editor_pages_are_valid_html(app, accounts, admin, tmp_path):
     edit(admin, "news", 1, {"en-title": "Community security in the Ferghana valley, again"})
     add_gallery_article(app)  # its photos are in the library
     pages = {"editor: login": app.test_client().get("/editor/login").data}
@@ -81,4 +81,24 @@ def test_editor_pages_are_valid_html(app, admin, tmp_path):
     typed = form_fields(admin.get(url).text) | {"photos-0-ru-caption": "x" * 1001}
     pages["editor: refused photos"] = admin.post(url, data=typed).data
     pages["editor: preview with photos"] = admin.post(f"{url}/preview/tg", data=typed).data
+    # Two-factor sign-in: the recovery codes shown once, the code asked after the password.
+    enrolling = staff_client(app, EDITOR)
+    page = enrolling.get("/editor/account/two-factor").text
+    secret = re.search(r'<code class="snippet">([A-Z2-7]+)</code>', page).group(1)
+    shown = enrolling.post("/editor/account/two-factor",
+                           data=form_fields(page) | {"code": totp_code(secret)})  # fmt: skip
+    pages["editor: recovery codes"] = shown.data
+    pages["editor: two-factor off"] = enrolling.get("/editor/account/two-factor/off").data
+    second_step = app.test_client()
+    login(second_step, EDITOR)
+    pages["editor: sign-in code"] = second_step.get("/editor/login/code").data
+    # A reset link, as an administrator sees it made, and its page.
+    made = admin.post(
+        f"/editor/users/{accounts[EDITOR]}/reset-link",
+        data={"csrf_token": csrf_of(admin.get("/editor/password").text)},
+    )
+    pages["editor: reset link made"] = made.data
+    link = re.search(r"<code>https?://[^/]+(/editor/reset/[^<]+)</code>", made.text).group(1)
+    pages["editor: reset link"] = app.test_client().get(link).data
+    pages["editor: used reset link"] = app.test_client().get("/editor/reset/used").data
     assert validate(pages, tmp_path / "vnu") == []

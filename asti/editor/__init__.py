@@ -1,25 +1,38 @@
 """The staff editor at ``/editor/``: accounts, content in three languages, revisions."""
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from ..extensions import csrf, db, login_manager
-from ..models import STATUSES, User
+from ..models import REQUIRE_TWO_FACTOR, STATUSES, Setting, User
 from ..registry import KindConverter, kinds
 from ..text import render_markdown
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
 
-#: Pages of the editor open to anyone: the login form itself.
-PUBLIC_ENDPOINTS = {"editor.login", "editor.language"}
+#: Pages of the editor open to anyone: the login form and its second step, a reset link.
+PUBLIC_ENDPOINTS = {"editor.login", "editor.login_code", "editor.reset_password", "editor.language"}
+#: The pages an account that must still turn two-factor sign-in on can open.
+ENROLMENT_ENDPOINTS = {"editor.two_factor", "editor.logout"}
 
 
 @bp.before_request
 def require_login():
-    """Every editor page needs a logged-in, active account."""
-    if request.endpoint not in PUBLIC_ENDPOINTS and not current_user.is_authenticated:
+    """Every editor page needs a logged-in, active account of the current session
+    generation (``load_user``); and, when administrators require it, two-factor sign-in:
+    until it is on, the account can only turn it on."""
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if not current_user.is_authenticated:
         return login_manager.unauthorized()
+    if (
+        request.endpoint not in ENROLMENT_ENDPOINTS
+        and current_user.totp_secret is None
+        and Setting.flag(REQUIRE_TWO_FACTOR)
+    ):
+        return redirect(url_for("editor.two_factor"))
+    return None
 
 
 @bp.after_request
@@ -37,8 +50,12 @@ def admin_required():
 
 
 def load_user(user_id: str):
+    """The session's account, unless it was disabled or its sessions were ended since this
+    session began (a password change, "Sign out everywhere", ...: ``User.end_sessions``)."""
     user = db.session.get(User, int(user_id)) if user_id.isdecimal() else None
-    return user if user is not None and user.active else None
+    if user is None or not user.active or session.get("generation") != user.session_generation:
+        return None
+    return user
 
 
 def csrf_refused(error):
@@ -63,4 +80,4 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
 
 
-from . import auth, content, dashboard, history, media, redirects, users  # noqa: E402, F401  (they add their routes to bp)
+from . import auth, content, dashboard, history, media, redirects, twofactor, users  # noqa: E402, F401  (they add their routes to bp)

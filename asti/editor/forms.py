@@ -503,6 +503,45 @@ class PasswordForm(SafeForm):
     )
 
 
+class CodeForm(SafeForm):
+    code = StringField(
+        _l("Code"),
+        [DataRequired(), Length(max=40)],
+        description=_l("The six digits your authenticator app shows, or a recovery code."),
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "spellcheck": "false"},
+    )
+
+
+class EnrolForm(SafeForm):
+    code = StringField(
+        _l("Code"),
+        [DataRequired(), Length(max=40)],
+        description=_l("The six digits your authenticator app shows now."),
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+
+
+class TwoFactorOffForm(SafeForm):
+    current_password = PasswordField(
+        _l("Current password"), [DataRequired()], render_kw={"autocomplete": "current-password"}
+    )
+
+
+class ResetPasswordForm(SafeForm):
+    new_password = PasswordField(
+        _l("New password"), [InputRequired(), Length(min=MIN_PASSWORD, max=200)], render_kw=NEW
+    )
+    repeat = PasswordField(
+        _l("Repeat the password"),
+        [EqualTo("new_password", message=_l("The two passwords differ."))],
+        render_kw=NEW,
+    )
+
+
+class RequireTwoFactorForm(SafeForm):
+    required = BooleanField(_l("Every account must sign in with a code from an authenticator app"))
+
+
 class UserForm(SafeForm):
     email = EmailField(_l("Email"), [DataRequired(), Length(max=254)])
     role = SelectField(

@@ -100,9 +100,11 @@ def remember_slug(kind: str, lang: str, slug: str, item_id: int) -> None:
     db.session.add(redirect)
 
 
-def audit(action: str, item=None, detail: str = "") -> None:
-    """Add a line to the audit log (committed with the change it describes)."""
-    user = current_user if current_user and current_user.is_authenticated else None
+def audit(action: str, item=None, detail: str = "", user=None) -> None:
+    """Add a line to the audit log (committed with the change it describes): by ``user``,
+    or the logged-in account (a sign-in's second step has none yet)."""
+    if user is None and current_user and current_user.is_authenticated:
+        user = current_user
     db.session.add(
         AuditEntry(
             user_id=user.id if user else None,
