@@ -165,7 +165,7 @@ def test_menu_is_grouped_and_administration_only_for_admins(admin, editor):
         ],
         "Site": ["Old addresses", "View the site"],
         "Administration": ["Users", "Audit log"],
-        "Account": ["Password", "Log out"],
+        "Account": ["Your account", "Log out"],
     }
     assert "Administration" not in menu_groups(editor)
 
@@ -218,7 +218,14 @@ def test_on_a_phone_the_menu_takes_two_rows_at_most(browser, live_site):
         menu = page.get_by_role("navigation", name="Editor menu")
         expect(menu.get_by_role("link", name="Audit log")).to_be_hidden()
         menu.get_by_text("Menu", exact=True).click()
-        for name in ("Overview", "News", "Translations", "Old addresses", "Audit log", "Password"):
+        for name in (
+            "Overview",
+            "News",
+            "Translations",
+            "Old addresses",
+            "Audit log",
+            "Your account",
+        ):
             expect(menu.get_by_role("link", name=name, exact=True)).to_be_visible()
         expect(menu.get_by_role("button", name="Log out")).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
