@@ -46,7 +46,8 @@ def says(term: str, lang: str, text: str) -> bool:
     """Whether ``text`` uses the term (or its abbreviation, after a slash)."""
     folded = text.lower().replace(NBSP, " ")
     return any(
-        all(stem(w, lang) in folded for w in form.split()) for form in term.lower().split(" / ")
+        all(stem(w, lang) in folded for w in re.split(r"[\s-]+", form))
+        for form in term.lower().split(" / ")
     )
 
 
