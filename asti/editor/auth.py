@@ -55,7 +55,7 @@ def client_ip() -> str:
     return (request.remote_addr or "")[:64]
 
 
-def too_many(form, template: str = "editor/login.html"):
+def too_many(form, template: str = "editor/login.html", **context):
     """The page that refuses a sign-in attempt for a while (429)."""
     minutes = current_app.config["LOGIN_WINDOW"] // 60
     form.form_errors.append(
@@ -63,7 +63,7 @@ def too_many(form, template: str = "editor/login.html"):
                  "Too many failed attempts. Please wait %(num)s minutes and try again.",
                  minutes)
     )  # fmt: skip
-    return render_template(template, form=form), 429
+    return render_template(template, form=form, **context), 429
 
 
 def failed(email: str, user: User | None = None) -> None:

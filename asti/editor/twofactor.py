@@ -29,6 +29,7 @@ from .auth import (
 from .forms import CodeForm, EnrolForm, TwoFactorOffForm
 from .records import audit
 
+#: How authenticator apps name the site: in Latin letters, the same for every language.
 ISSUER = "ASTI"
 RECOVERY_CODES = 10
 #: Codes of the step before and after the current one are accepted too: phones' clocks drift.
@@ -94,7 +95,7 @@ def login_code():
     status = 200
     if form.validate_on_submit():
         if throttled(user.email, client_ip()):
-            return too_many(form, "editor/login_code.html")
+            return too_many(form, "editor/login_code.html", issuer=ISSUER)
         code = form.code.data.strip()
         if code.isdigit() and accept_totp(user, code):
             start_session(user)
@@ -109,7 +110,7 @@ def login_code():
         status = 401
     elif request.method == "POST":
         status = 400
-    return render_template("editor/login_code.html", form=form), status
+    return render_template("editor/login_code.html", form=form, issuer=ISSUER), status
 
 
 def qr_code(uri: str) -> Markup:
