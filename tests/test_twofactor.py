@@ -12,6 +12,7 @@ from asti.models import AuditEntry, RecoveryCode, User
 from tests.fixtures.html import csrf_of, form_fields, html_of
 from tests.fixtures.items import all_rows
 from tests.fixtures.staff import (
+    ADMIN,
     EDITOR,
     PASSWORD,
     enrol,
@@ -71,6 +72,21 @@ def test_a_wrong_code_is_refused(app, enrolled):
     assert response.status_code == 401
     assert WRONG_CODE in html_of(response)
     assert not logged_in(client)
+
+
+@pytest.mark.parametrize("code", ["١٢٣٤٥٦", "۱۲۳۴۵۶", "１２３４５６", "рамз", "\u00b2" * 6])
+def test_codes_in_other_scripts_are_refused_not_an_error(app, accounts, enrolled, code):
+    """Digits of other scripts pass str.isdigit(): they are a wrong code (4xx), at sign-in
+    and when turning two-factor sign-in on, never a 500."""
+    client = password_step(app)
+    response = give_code(client, code)
+    assert response.status_code in (400, 401) and not logged_in(client)
+    other = staff_client(app, ADMIN)
+    page = html_of(other.get("/editor/account/two-factor"))
+    fields = {**form_fields(page), "code": code}
+    response = other.post("/editor/account/two-factor", data=fields)
+    assert response.status_code == 400
+    assert WRONG_CODE in html_of(response)
 
 
 def test_a_valid_code_signs_in_and_cannot_be_replayed(app, enrolled):

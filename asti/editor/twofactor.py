@@ -44,8 +44,11 @@ def accept_totp(user: User, code: str) -> bool:
     is remembered, so that the same code cannot be used again within its window."""
     totp = pyotp.TOTP(user.totp_secret)
     now = int(time.time()) // totp.interval
+    # Compared as bytes: compare_digest refuses a str with other than ASCII letters
+    # ("١٢٣٤٥٦", Arabic-Indic digits, pass str.isdigit), which would be a 500.
+    typed = code.encode()
     for step in range(now - DRIFT, now + DRIFT + 1):
-        if hmac.compare_digest(totp.generate_otp(step), code):
+        if hmac.compare_digest(totp.generate_otp(step).encode(), typed):
             if user.totp_last_step is not None and step <= user.totp_last_step:
                 return False  # replayed
             user.totp_last_step = step
