@@ -262,19 +262,20 @@ def _day(value: date, lang: str) -> str:
     return format_date(value, "long", locale=lang)
 
 
+def _local_day(value: date) -> date:
+    value = _local(value)
+    return value.date() if isinstance(value, datetime) else value
+
+
 def day(value: date) -> str:
     """A day in the interface language: «1 октябри 2011», «1 октября 2011 г.»,
     "October 1, 2011" (Babel's date formatting is the dearest call in a page: cached)."""
-    value = _local(value)
-    if isinstance(value, datetime):
-        value = value.date()
-    return _day(value, str(get_locale()))
+    return _day(_local_day(value), str(get_locale()))
 
 
 def iso_day(value: date) -> str:
     """The day as ``<time datetime>`` states it."""
-    value = _local(value)
-    return (value.date() if isinstance(value, datetime) else value).isoformat()
+    return _local_day(value).isoformat()
 
 
 def moment(value: datetime) -> str:

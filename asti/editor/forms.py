@@ -489,10 +489,18 @@ class LoginForm(SafeForm):
 NEW = {"autocomplete": "new-password"}
 
 
-class PasswordForm(SafeForm):
+class CurrentPasswordForm(SafeForm):
+    """Asks for the password again before a change to the account (turning two-factor
+    sign-in off, setting a new password)."""
+
     current_password = PasswordField(
         _l("Current password"), [DataRequired()], render_kw={"autocomplete": "current-password"}
     )
+
+
+class ResetPasswordForm(SafeForm):
+    """A new password, typed twice (through a reset link, or in ``PasswordForm``)."""
+
     new_password = PasswordField(
         _l("New password"), [InputRequired(), Length(min=MIN_PASSWORD, max=200)], render_kw=NEW
     )
@@ -501,6 +509,10 @@ class PasswordForm(SafeForm):
         [EqualTo("new_password", message=_l("The two passwords differ."))],
         render_kw=NEW,
     )
+
+
+class PasswordForm(CurrentPasswordForm, ResetPasswordForm):
+    """Changing one's own password: the current one, then the new one twice."""
 
 
 class CodeForm(SafeForm):
@@ -518,23 +530,6 @@ class EnrolForm(SafeForm):
         [DataRequired(), Length(max=40)],
         description=_l("The six digits your authenticator app shows now."),
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
-    )
-
-
-class TwoFactorOffForm(SafeForm):
-    current_password = PasswordField(
-        _l("Current password"), [DataRequired()], render_kw={"autocomplete": "current-password"}
-    )
-
-
-class ResetPasswordForm(SafeForm):
-    new_password = PasswordField(
-        _l("New password"), [InputRequired(), Length(min=MIN_PASSWORD, max=200)], render_kw=NEW
-    )
-    repeat = PasswordField(
-        _l("Repeat the password"),
-        [EqualTo("new_password", message=_l("The two passwords differ."))],
-        render_kw=NEW,
     )
 
 

@@ -26,7 +26,7 @@ from .auth import (
     throttled,
     too_many,
 )
-from .forms import CodeForm, EnrolForm, TwoFactorOffForm
+from .forms import CodeForm, CurrentPasswordForm, EnrolForm
 from .records import audit
 
 #: How authenticator apps name the site: in Latin letters, the same for every language.
@@ -158,7 +158,7 @@ def two_factor_off():
     """Turn one's own two-factor sign-in off (with the password, as a second thought)."""
     if not current_user.totp_secret:
         return redirect(url_for("editor.account"))
-    form = TwoFactorOffForm()
+    form = CurrentPasswordForm()
     if form.validate_on_submit():
         if current_user.check_password(form.current_password.data):
             turn_off(current_user)
