@@ -18,6 +18,7 @@ docs/security-audit.md.
 Only 127.0.0.1 is ever contacted.
 """
 
+import argparse
 import http.cookiejar
 import json
 import os
@@ -28,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -35,6 +37,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime
 from html.parser import HTMLParser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from bench.reports import run_facts, run_rows, table, version
@@ -52,12 +55,15 @@ USER_AGENT = "ASTI-security-audit"
 #: of the login form after a few requests, so they would test only the "429" page.
 THROTTLING = {"LOGIN_MAX_FAILURES": "100000", "LOGIN_MAX_FAILURES_PER_IP": "100000"}
 
+#: `blindsql` is wapiti 3.0.4's time-based blind module (its `sql` is error-based only);
+#: `ssrf` asks a loopback endpoint of the audit's own whether the site fetched its URLs.
+#: 3.0.4 has no `timesql` (later versions renamed `blindsql` so).
 WAPITI_MODULES = [
-    "sql", "xss", "permanentxss", "csrf", "exec", "file", "redirect", "crlf", "http_headers",
-    "cookieflags",
+    "sql", "blindsql", "xss", "permanentxss", "csrf", "exec", "file", "redirect", "crlf",
+    "ssrf", "http_headers", "cookieflags",
 ]  # fmt: skip
-#: Time limits, seconds: crawling, then each attack module. On 2 cores the two runs take
-#: about 3 minutes, sqlmap about 5, the whole audit 8 to 10.
+#: Time limits, seconds: crawling, then each attack module. On 2 cores the two wapiti runs
+#: take about 8 minutes, sqlmap about 20, the whole audit about 30.
 WAPITI_RUNS = {
     "public": {"crawl": 60, "attack": 25, "depth": 3, "links": 20, "files": 8},
     "editor": {"crawl": 60, "attack": 40, "depth": 3, "links": 25, "files": 6},
@@ -70,44 +76,88 @@ WAPITI_REQUEST_TIMEOUT = 10
 EXCLUDED = ["/editor/logout*", "/editor/account/sign-out-everywhere", "/editor/users/two-factor",
             "/editor/*/delete", "/editor/*/restore"]  # fmt: skip
 
+#: Search words for sqlmap's first request: one the demo content holds, one nothing holds.
+#: A boolean-blind injection shows only where a true and a false condition answer
+#: differently, so a value that finds nothing hides it (true and false both find nothing);
+#: a value that finds nothing is kept too, as readers type such words. Both are checked
+#: against the site before they are used.
+SEARCH_HIT = "training"
+SEARCH_MISS = "quokka"
+
 
 @dataclass
 class SqlmapSpec:
     name: str
-    path: str
+    path: str  # with a `*` where a part of the path itself is attacked
     #: `--forms`, limited to the forms whose action matches this regex (`--scope`): not the
     #: logout or delete forms of the same page. None: the URL's own parameters, or `data`.
     forms: str | None = None
     #: POST data given explicitly; {csrf_token}: a token valid for the run's session.
     data: str | None = None
-    #: POST the page's own form (the one without an action), urlencoded, as it stands.
+    #: POST the page's own form (the one without an action), urlencoded, as it stands;
+    #: unless `params` says otherwise, every field but the token and the Tajik and Russian
+    #: sections (one form class with the English one) is attacked, and the session cookie.
     own_form: bool = False
     #: `-p`: only these parameters (None: all, cookies included).
     params: str | None = None
     logged_in: bool = False
     budget: int = 150  # seconds
     required: bool = True  # must end within its budget, or the audit is incomplete
+    #: The path parameter at the `*` (reported by sqlmap as "URI parameter '#1*'").
+    marker: str = ""
+    #: The values the attacks start from, and what the site answers to them.
+    seeds: str = ""
 
 
-SQLMAP_RUNS = [
-    SqlmapSpec("login form", "/editor/login", forms=r"/editor/login$", budget=300),
-    # sqlmap 1.7.2 fills blank form fields with random values but misses the last one
-    # (password): with --forms, the attacks on the email are refused by the form's
-    # validation (400) before any query. The same form with both fields filled reaches the
-    # throttling and account queries with every payload.
-    SqlmapSpec("login form, fields filled", "/editor/login", budget=300,
-               data="csrf_token={csrf_token}&email=nobody%40example.org&password=not-the-password"),
-    SqlmapSpec("search form", "/en/search/?q=test", forms=r"/en/search/"),
-    SqlmapSpec("search URL", "/en/search/?q=test&page=1"),
-    # sqlmap 1.7.2 sends this multipart form with a boundary that does not match its
-    # body (dashes missing), so the app sees no field at all (every request: 400, CSRF
-    # token missing). The same fields, urlencoded, reach the form code: Flask reads both.
-    # The three language sections are one form class: English stands for the other two.
-    SqlmapSpec("editor news form", "/editor/news/1", own_form=True, logged_in=True,
-               params="version,status,published_at,program_id,region_ids,en-title,en-slug,"
-                      "en-summary,en-body,library,lead,session",
-               budget=240, required=False),
-]  # fmt: skip
+def sqlmap_runs(seeds: "Seeds") -> list[SqlmapSpec]:
+    """What sqlmap attacks: every parameter of the public pages, started from values that
+    find something (and, for search, from one that finds nothing), then the login form and
+    the editor's forms."""
+    s = seeds
+    return [
+        SqlmapSpec("search form", f"/en/search/?q={SEARCH_HIT}", forms=r"/en/search/",
+                   seeds=s.about.get("search_hit", "")),
+        SqlmapSpec("search URL, words found", f"/en/search/?q={SEARCH_HIT}&page=1",
+                   seeds=s.about.get("search_hit", "")),
+        SqlmapSpec("search URL, nothing found", f"/en/search/?q={SEARCH_MISS}&page=1",
+                   seeds=s.about.get("search_miss", "")),
+        SqlmapSpec("news list, program", f"/en/news/?program={s.program}&page=1",
+                   seeds=s.about.get("program", "")),
+        SqlmapSpec("news list, region", f"/en/news/?region={s.region}&page=1",
+                   seeds=s.about.get("region", "")),
+        SqlmapSpec("news of a year", f"/en/news/{s.year}*/", marker="year",
+                   seeds=s.about.get("year", "")),
+        *[SqlmapSpec(f"{kind} item", f"{path[:-1]}*/", marker=marker, seeds=s.about[kind])
+          for kind, (path, marker) in s.items.items()],
+        SqlmapSpec("login form", "/editor/login", forms=r"/editor/login$", budget=300),
+        # sqlmap 1.7.2 fills blank form fields with random values but misses the last one
+        # (password): with --forms, the attacks on the email are refused by the form's
+        # validation (400) before any query. The same form with both fields filled
+        # reaches the throttling and account queries with every payload.
+        SqlmapSpec("login form, fields filled", "/editor/login", budget=300,
+                   data="csrf_token={csrf_token}&email=nobody%40example.org"
+                        "&password=not-the-password"),
+        # sqlmap 1.7.2 sends the item forms (multipart) with a boundary that does not
+        # match their body (dashes missing), so the app sees no field at all (400, CSRF
+        # token missing). The same fields, urlencoded, reach the form code: Flask reads
+        # both. Their many fields do not all fit in the budget: not required to end.
+        *[SqlmapSpec(f"editor {kind} form", f"/editor/{kind}/1", own_form=True,
+                     logged_in=True, budget=180, required=False, seeds="the demo item 1")
+          for kind in ("news", "programs", "regions", "pages")],
+        SqlmapSpec("editor new user form", "/editor/users/new", own_form=True,
+                   logged_in=True),
+        SqlmapSpec("editor old addresses form", "/editor/redirects/", own_form=True,
+                   logged_in=True),
+        SqlmapSpec("editor password form", "/editor/password", own_form=True,
+                   logged_in=True),
+        SqlmapSpec("editor two-factor form", "/editor/account/two-factor", own_form=True,
+                   logged_in=True),
+        SqlmapSpec("editor photo library search", f"/editor/library/?q={SEARCH_HIT}&unused=1",
+                   logged_in=True),
+        SqlmapSpec("editor revisions compared", f"/editor/news/1/compare?{s.compare}",
+                   logged_in=True, seeds=s.about.get("compare", "")),
+    ]  # fmt: skip
+
 
 #: wapiti's http_headers/cookieflags messages that depend on the transport or on a choice
 #: made on purpose; each is verified separately below, and is a finding when that fails.
@@ -240,6 +290,108 @@ def session_cookie(
     return next(c.value for c in jar if c.name == "session"), inputs.values["csrf_token"]
 
 
+# --- where the attacks start ---------------------------------------------------------
+
+
+@dataclass
+class Seeds:
+    """Values of the demo content that the public pages answer with something: sqlmap
+    starts from them, and the report says what each one finds."""
+
+    program: str = ""
+    region: str = ""
+    year: str = ""
+    compare: str = ""
+    #: kind: (the path of one of its items, the name of the path's attacked part)
+    items: dict[str, tuple[str, str]] = field(default_factory=dict)
+    about: dict[str, str] = field(default_factory=dict)  # seed: what the site answers
+
+
+def results(html: str) -> int:
+    """The number of results a search page lists."""
+    listed = html.split('class="cards results"', 1)
+    return listed[1].split("</ol>", 1)[0].count('class="card"') if len(listed) == 2 else 0
+
+
+def links(html: str, pattern: str) -> list[str]:
+    """The page's links whose path matches ``pattern``, in page order."""
+    found = re.findall(r'href="([^"#]+)"', html)
+    return [link for link in dict.fromkeys(found) if re.fullmatch(pattern, link)]
+
+
+def news_items(html: str) -> list[str]:
+    """The links to news items (not to a year's list) of a page."""
+    return [p for p in links(html, r"/en/news/[a-z0-9-]+/") if not p[9:-1].isdigit()]
+
+
+def find_seeds(base: str, cookie: str) -> tuple[Seeds, list[str]]:
+    """Seeds read from the site as a reader finds them, each checked; and what is wrong
+    with them (a seed that finds nothing would hide a boolean-blind injection)."""
+    seeds, errors = Seeds(), []
+
+    def page(path: str, session: str | None = None) -> str:
+        status, _, html = fetch(base + path, cookie=session)
+        if status != 200:
+            errors.append(f"seed page {path} answered {status}")
+        return html
+
+    for key, word in (("search_hit", SEARCH_HIT), ("search_miss", SEARCH_MISS)):
+        found = results(page(f"/en/search/?q={word}"))
+        seeds.about[key] = f"`q={word}`: {found} results"
+        if (found > 0) != (key == "search_hit"):
+            errors.append(f"seed q={word} finds {found} results")
+    years = links(page("/en/news/"), r"/en/news/\d{4}/")
+    seeds.year = years[0].split("/")[3] if years else ""
+    if seeds.year:
+        shown = len(news_items(page(f"/en/news/{seeds.year}/")))
+        seeds.about["year"] = f"`{seeds.year}`: {shown} news"
+    else:
+        errors.append("no year of news on /en/news/")
+    for kind, marker in (("news", "slug"), ("programs", "slug"), ("regions", "slug")):
+        listing = page(f"/en/{kind}/")
+        item = next(iter(news_items(listing) if kind == "news" else links(
+            listing, rf"/en/{kind}/[a-z0-9-]+/")), None)  # fmt: skip
+        if item is None:
+            errors.append(f"no item listed on /en/{kind}/")
+            continue
+        seeds.items[kind] = (item, marker)
+        seeds.about[kind] = f"`{item.split('/')[3]}`: a published item (200)"
+        if kind == "news":
+            continue
+        # A program or region whose news the list can be narrowed to.
+        name = kind[:-1]
+        for path in links(listing, rf"/en/{kind}/[a-z0-9-]+/"):
+            narrowed = links(page(path), rf"/en/news/\?{name}=[a-z0-9-]+")
+            if narrowed:
+                value = narrowed[0].split("=", 1)[1]
+                setattr(seeds, name, value)
+                shown = len(news_items(page(narrowed[0])))
+                seeds.about[name] = f"`{name}={value}`: {shown} news"
+                if not shown:
+                    errors.append(f"the news list of {name}={value} is empty")
+                break
+        else:
+            errors.append(f"no {name} on /en/{kind}/ links to its news")
+    seeds.items["pages"] = ("/en/about/", "key")
+    seeds.about["pages"] = "`about`: the about page (200)"
+    page("/en/about/")
+    # Revisions to compare: the demo's items have none, so the news item 1 is saved twice
+    # as it stands, as an editor would.
+    for _ in range(2):
+        form = next(f for f in Forms(page("/editor/news/1", cookie)).forms if not f["action"])
+        data = urllib.parse.urlencode([*form["fields"], ("action", "save")]).encode()
+        if fetch(f"{base}/editor/news/1", cookie=cookie, data=data)[0] != 302:
+            errors.append("saving the demo news item 1 failed")
+    revisions = links(page("/editor/news/1/revisions/", cookie), r"/editor/revisions/\d+")
+    if revisions:
+        numbers = [link.rsplit("/", 1)[1] for link in revisions]
+        seeds.compare = f"from={numbers[-1]}&to={numbers[0]}"
+        seeds.about["compare"] = f"`{seeds.compare}`: two revisions of the demo news item 1"
+    else:
+        errors.append("/editor/news/1/revisions/ links to no revision")
+    return seeds, errors
+
+
 # --- running the tools -----------------------------------------------------------------
 
 
@@ -257,6 +409,20 @@ class Run:
     resources: int | None = None
     injectable: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    attempts: list["Attempt"] = field(default_factory=list)
+
+
+@dataclass
+class Attempt:
+    """What a tool tried on one parameter: `count` payloads of a wapiti module, or the
+    `count` techniques of a sqlmap run (started from `seed`)."""
+
+    method: str
+    path: str  # as requested; the report groups paths by the route that answers them
+    parameter: str
+    tool: str  # "wapiti <module>", "sqlmap"
+    count: int
+    seed: str = ""
 
 
 def run_tool(command: list[str], output: Path, budget: float, env: dict | None = None):
@@ -310,6 +476,23 @@ def post(self, url, data=None, json=None, files=None, **kwargs):
     return _post(self, url, data=data, json=json, files=files, **kwargs)
 
 requests.Session.post = post
+
+# Every attack request, with the module, the method, the URL and the parameter it puts its
+# payload in, one JSON line each: what the report lists per parameter.
+import json, os
+from wapitiCore.attack import attack, mod_ssrf
+TRIED = open(os.environ["ASTI_WAPITI_TRIED"], "a", buffering=1)
+
+def logged(mutate):
+    def each(self, request):
+        module = getattr(sys._getframe(1).f_locals.get("self"), "name", "?")
+        for mutated, parameter, *rest in mutate(self, request):
+            TRIED.write(json.dumps([module, mutated.method, mutated.url, parameter]) + "\\n")
+            yield (mutated, parameter, *rest)
+    return each
+
+attack.Mutator.mutate = logged(attack.Mutator.mutate)
+mod_ssrf.SsrfMutator.mutate = logged(mod_ssrf.SsrfMutator.mutate)
 from wapitiCore.main.wapiti import wapiti_main
 sys.argv[0] = "wapiti"
 sys.exit(wapiti_main())
@@ -324,7 +507,60 @@ def tool_env() -> dict:
     return env
 
 
-def wapiti(server: Site, tmp: Path, name: str, cookie: str | None) -> Run:
+class SsrfEndpoint(ThreadingHTTPServer):
+    """The endpoint of wapiti's `ssrf` module, on loopback: wapiti puts the URL of one of
+    its paths (/ssrf/<session>/<request>/<parameter in hex>/) into every parameter, then
+    asks /get_ssrf.php?id=<session> which of them the site fetched. Its default endpoint is
+    on the Internet, and the audit contacts nothing but 127.0.0.1."""
+
+    def __init__(self):
+        self.fetched: dict[str, dict] = {}  # session: request: parameter: [request seen]
+        super().__init__((HOST, 0), SsrfHandler)
+        self.base = f"http://{HOST}:{self.server_address[1]}/"
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
+
+    def hits(self) -> int:
+        return sum(
+            len(seen) for r in self.fetched.values() for p in r.values() for seen in p.values()
+        )
+
+
+class SsrfHandler(BaseHTTPRequestHandler):
+    def answer(self):
+        url = urllib.parse.urlsplit(self.path)
+        parts = url.path.strip("/").split("/")
+        if url.path == "/get_ssrf.php":
+            session = urllib.parse.parse_qs(url.query).get("id", [""])[0]
+            body = json.dumps(self.server.fetched.get(session, {})).encode()
+        elif len(parts) >= 4 and parts[0] == "ssrf":
+            session, request, parameter = parts[1:4]
+            seen = {
+                "url": self.path, "date": datetime.now().isoformat(), "ip": self.client_address[0],
+                "method": self.command, "size": int(self.headers.get("Content-Length") or 0),
+            }  # fmt: skip
+            fetched = self.server.fetched.setdefault(session, {}).setdefault(request, {})
+            fetched.setdefault(parameter, []).append(seen)
+            body = b"{}"
+        else:
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = do_PUT = do_HEAD = answer
+
+    def log_message(self, *args):
+        pass  # wapiti's requests are counted in `hits`, not printed
+
+
+def wapiti(server: Site, tmp: Path, name: str, cookie: str | None, ssrf: SsrfEndpoint) -> Run:
     limits = WAPITI_RUNS[name]
     folder = tmp / f"wapiti-{name}"
     folder.mkdir()
@@ -343,7 +579,7 @@ def wapiti(server: Site, tmp: Path, name: str, cookie: str | None) -> Run:
         "-t", str(WAPITI_REQUEST_TIMEOUT), "-A", USER_AGENT,
         "-f", "json", "-o", str(folder / "report.json"),
         "--store-session", str(folder / "session"), "--store-config", str(folder / "config"),
-        "--flush-session", "--no-bugreport", "-v", "1",
+        "--flush-session", "--no-bugreport", "-v", "1", "--endpoint", ssrf.base,
     ]  # fmt: skip
     for start in starts:
         command += ["-s", base + start]
@@ -359,9 +595,17 @@ def wapiti(server: Site, tmp: Path, name: str, cookie: str | None) -> Run:
     budget = limits["crawl"] + len(WAPITI_MODULES) * (limits["attack"] + 30) + 120
     before = server.requests()
     log(f"wapiti {name}: {run.target}")
-    exit_code, run.seconds = run_tool(command, folder / "output.txt", budget, env=tool_env())
+    tried = folder / "tried.jsonl"
+    env = tool_env() | {"ASTI_WAPITI_TRIED": str(tried)}
+    exit_code, run.seconds = run_tool(command, folder / "output.txt", budget, env=env)
     run.requests = server.requests() - before
     output = (folder / "output.txt").read_text(errors="replace")
+    counted: dict[tuple, int] = {}
+    for line in tried.read_text().splitlines() if tried.exists() else []:
+        module, method, url, parameter = json.loads(line)
+        key = (method, urllib.parse.urlsplit(url).path, parameter, f"wapiti {module}")
+        counted[key] = counted.get(key, 0) + 1
+    run.attempts = [Attempt(*key, count) for key, count in counted.items()]
     if found := re.search(r"Wapiti found (\d+) URLs and forms", output):
         run.resources = int(found.group(1))
     for module in WAPITI_MODULES:
@@ -406,18 +650,22 @@ def sqlmap(server: Site, tmp: Path, index: int, spec: SqlmapSpec, session) -> Ru
         "--ignore-code", "401", "--user-agent", USER_AGENT,
         "--disable-coloring", "-v", "1",
     ]  # fmt: skip
-    if spec.params:
-        command += ["-p", spec.params]
+    params = spec.params
     if spec.forms:
         command += ["--forms", "--scope", spec.forms]
     if spec.data:
         command += ["--data", spec.data.format(csrf_token=token)]
     if spec.own_form:
-        page = urllib.request.Request(url, headers={"Cookie": f"session={cookie}"})
-        with urllib.request.urlopen(page, timeout=10) as response:
-            forms = Forms(response.read().decode()).forms
+        forms = Forms(fetch(url, cookie=cookie)[2]).forms
         form = next(f for f in forms if not f["action"])
         command += ["--data", urllib.parse.urlencode(form["fields"])]
+        names = dict.fromkeys(name for name, _ in form["fields"])
+        params = params or ",".join(
+            [n for n in names if n != "csrf_token" and not n.startswith(("tg-", "ru-"))]
+            + ["session"]
+        )
+    if params:
+        command += ["-p", params]
     (folder / "command.txt").write_text(" ".join(command) + "\n")
     before = server.requests()
     log(f"sqlmap {name}: {run.target}")
@@ -436,6 +684,7 @@ def sqlmap(server: Site, tmp: Path, index: int, spec: SqlmapSpec, session) -> Ru
     tested = sorted(set(re.findall(r"testing if (\S+ parameter '[^']+') is dynamic", text)))
     tested += sorted(set(re.findall(r"(\S+ parameter '[^']+') does not seem to be inj", text)))
     run.resources = len(set(tested))
+    run.attempts = sqlmap_attempts(text, spec)
     if "all tested parameters do not appear to be injectable" in text:
         run.notes.append("sqlmap: all tested parameters do not appear to be injectable")
     if codes := re.search(r"HTTP error codes detected during run:\n(.+)", text):
@@ -449,6 +698,35 @@ def sqlmap(server: Site, tmp: Path, index: int, spec: SqlmapSpec, session) -> Ru
     log(f"sqlmap {name}: {run.status}, {run.requests} requests, {run.seconds:.0f} s, "
         f"injectable: {run.injectable or 'none'}")  # fmt: skip
     return run
+
+
+TESTING_PARAMETER = re.compile(r"testing for SQL injection on (\S+) parameter '([^']+)'")
+TECHNIQUE = re.compile(r"\[INFO\] testing '([^']+)'")
+
+
+def sqlmap_attempts(output: str, spec: SqlmapSpec) -> list[Attempt]:
+    """The techniques sqlmap tried on each parameter, read from its log: each parameter's
+    part starts with "testing for SQL injection on GET parameter 'q'"."""
+    tried: dict[tuple[str, str], set[str]] = {}
+    current = None
+    for line in output.splitlines():
+        if found := TESTING_PARAMETER.search(line):
+            place, name = found.groups()
+            current = tried.setdefault((place, name), set())
+        elif current is not None and (found := TECHNIQUE.search(line)):
+            current.add(found.group(1))
+    method = "POST" if spec.data or spec.own_form or spec.path == "/editor/login" else "GET"
+    path = urllib.parse.urlsplit(spec.path.replace("*", "")).path
+    attempts = []
+    for (place, name), techniques in tried.items():
+        if place == "URI":
+            name = spec.marker or name
+        elif place == "Cookie":
+            name = f"cookie {name}"
+        elif place in {"User-Agent", "Referer", "Host"}:
+            name = f"header {place}"
+        attempts.append(Attempt(method, path, name, "sqlmap", len(techniques), spec.seeds))
+    return attempts
 
 
 # --- checks of our own: transport-dependent flags, multipart replay ----------------------
@@ -686,6 +964,87 @@ def stored_payload_probe(base: str, cookie: str) -> Stored:
     return result
 
 
+# --- what was tried, per parameter -------------------------------------------------------
+
+#: Every parameter of the public pages: a full audit is incomplete unless sqlmap attacked
+#: each of them (routes as `route` names them).
+PUBLIC_PARAMETERS = [
+    ("GET", "/<lang>/search/", "q"),
+    ("GET", "/<lang>/search/", "page"),
+    ("GET", "/<lang>/news/", "program"),
+    ("GET", "/<lang>/news/", "region"),
+    ("GET", "/<lang>/news/", "page"),
+    ("GET", "/<lang>/news/<year>/", "year"),
+    ("GET", "/<lang>/news/<slug>/", "slug"),
+    ("GET", "/<lang>/programs/<slug>/", "slug"),
+    ("GET", "/<lang>/regions/<slug>/", "slug"),
+    ("GET", "/<lang>/<key>/", "key"),
+]
+
+
+def router():
+    """A function naming the route that answers a request, as the site's URL map has it
+    (`/<lang>/news/<slug>/`): what the report groups the requests by; and the routes of
+    the editor's forms."""
+    from werkzeug.exceptions import HTTPException
+    from werkzeug.routing import RoutingException
+
+    from asti import create_app
+
+    url_map = create_app({"SECRET_KEY": "audit"}).url_map
+    adapter = url_map.bind(HOST)
+    forms = {
+        name(rule.rule)
+        for rule in url_map.iter_rules()
+        if "POST" in rule.methods and rule.rule.startswith("/editor/")
+    }
+
+    def route(method: str, path: str) -> str:
+        try:
+            rule, _ = adapter.match(path, method=method, return_rule=True)
+        except (HTTPException, RoutingException):  # no route, or a redirect to one
+            return path
+        return name(rule.rule)
+
+    return route, forms
+
+
+def name(rule: str) -> str:
+    """A route as the report shows it: `/<lang>/news/<slug>/`, without the converters."""
+    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"<\1>", rule)
+
+
+def per_parameter(runs: list[Run]) -> dict[tuple[str, str, str], list[Attempt]]:
+    """Every attempt of every run, by (method, route, parameter)."""
+    route, _ = router()
+    tried: dict[tuple[str, str, str], list[Attempt]] = {}
+    for run in runs:
+        for attempt in run.attempts:
+            key = (attempt.method, route(attempt.method, attempt.path), attempt.parameter)
+            tried.setdefault(key, []).append(attempt)
+    return tried
+
+
+def tried_rows(tried: dict[tuple[str, str, str], list[Attempt]]) -> list[list]:
+    """The report's table: per parameter, public pages first, what each tool sent."""
+    rows = []
+    for (method, route, parameter), attempts in sorted(
+        tried.items(), key=lambda kv: (kv[0][1].startswith("/editor"), kv[0][1], kv[0][2])
+    ):
+        wapiti: dict[str, int] = {}
+        for a in attempts:
+            if a.tool.startswith("wapiti"):
+                wapiti[a.tool[7:]] = wapiti.get(a.tool[7:], 0) + a.count
+        sqlmap = sorted({f"{a.count} techniques from {a.seed or 'the page as it stands'}"
+                         for a in attempts if a.tool == "sqlmap"})  # fmt: skip
+        rows.append([
+            f"{method} `{route}`", code(parameter),
+            "; ".join(sqlmap) or "-",
+            ", ".join(f"{m} {n}" for m, n in sorted(wapiti.items())) or "-",
+        ])  # fmt: skip
+    return rows
+
+
 # --- findings --------------------------------------------------------------------------
 
 
@@ -804,6 +1163,8 @@ def code(text: str) -> str:
 
 def write_report(r: dict) -> None:
     runs: list[Run] = r["runs"]
+    posted = {route for method, route, _ in r["tried"] if method == "POST"}
+    unattacked = sorted(router()[1] - posted)
     findings: list[Finding] = r["findings"]
     grouped: dict[tuple, list[Finding]] = {}
     for finding in findings:
@@ -819,6 +1180,11 @@ def write_report(r: dict) -> None:
         + (f" ({len(grouped)} distinct)" if findings else "")
         + (f" · **tool errors: {len(r['errors'])}**" if r["errors"] else ""),
         "",
+        *(
+            [f"Partial run: only {', '.join(r['partial'])} (and the probes).", ""]
+            if r["partial"]
+            else []
+        ),
         "## Run",
         "",
         *table(
@@ -862,6 +1228,13 @@ def write_report(r: dict) -> None:
         "content while it is scanned). Every other form is crawled and attacked with its "
         "valid CSRF token: items, users, old addresses and the password form are saved "
         "with the payloads, which `permanentxss` then looks for on every page.",
+        "- wapiti's `blindsql` (3.0.4's only blind module) is time-based: it sends `sleep()` "
+        "payloads, which SQLite and PostgreSQL do not run as such (PostgreSQL's is "
+        "`pg_sleep`). Blind injection into SQLite is sqlmap's part: its boolean-based "
+        "blind techniques compare the answers to a true and a false condition, started "
+        "from the seed values below. `ssrf` puts the URL of a loopback endpoint of the "
+        f"audit's own into every parameter and asks it afterwards which ones the site fetched "
+        f"(the site fetched {r['ssrf']} of them; wapiti's default endpoint is on the Internet).",
         "- wapiti limits: "
         + "; ".join(
             f"`{n}` crawl {v['crawl']} s, each module {v['attack']} s, depth {v['depth']}, "
@@ -876,7 +1249,8 @@ def write_report(r: dict) -> None:
         "CSRF tokens are valid for the whole session here (`WTF_CSRF_TIME_LIMIT = None`), so "
         "the token read from the page is sent with every request and sqlmap leaves it "
         "alone. `--forms` is limited by `--scope` to the target form (never the logout or "
-        "delete forms of the same page). Level 2 also injects into the cookie.",
+        "delete forms of the same page). Level 2 also injects into the cookie. Parts of a "
+        "path (slugs, the year) are attacked with sqlmap's `*` marker.",
         "- gunicorn's access log counts each tool's requests (one line per request); the "
         "access log is searched for status 500 and gunicorn's error output for tracebacks.",
         "",
@@ -901,6 +1275,35 @@ def write_report(r: dict) -> None:
         "the page shows them, are sent urlencoded (`--data`): Flask reads both encodings "
         "into the same form. English stands for the three language sections (one form "
         "class).",
+        "",
+        "## Seed values",
+        "",
+        "What sqlmap's attacks start from, read from the site and checked before use (a "
+        "value that finds nothing would hide a boolean-blind injection: true and false "
+        "conditions would both find nothing).",
+        "",
+        *table(
+            ["seed", "what the site answers"],
+            [[k.replace("_", " "), v] for k, v in r["seeds"].about.items()],
+        ),  # fmt: skip
+        "",
+        "## What was tried, per parameter",
+        "",
+        "Each parameter the tools attacked, by the route that answers it: sqlmap's techniques "
+        "(and the value they started from), and the payloads each wapiti module sent "
+        "(counted in its own log of every attack request). Every public parameter must have "
+        "sqlmap's attention, or the audit is incomplete.",
+        "",
+        *table(
+            ["route", "parameter", "sqlmap", "wapiti (payloads per module)"], tried_rows(r["tried"])
+        ),  # fmt: skip
+        "",
+        "The editor's forms that no tool attacked: "
+        + (", ".join(code(f) for f in unattacked) or "none")
+        + ". The buttons excluded above (logging out, deleting, restoring, signing out "
+        "everywhere, requiring two-factor sign-in) are among them, and so are the pages "
+        "that need what a scanner cannot have, such as a code from an authenticator app or "
+        "a reset link.",
         "",
         "## Results per tool",
         "",
@@ -1030,16 +1433,28 @@ def write_report(r: dict) -> None:
         "`ASTI_AUDIT_KEEP=1`.",
         "",
     ]
-    REPORT.write_text("\n".join(out))
+    r["report"].write_text("\n".join(out))
 
 
 # --- main ------------------------------------------------------------------------------
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Security audit of the site on loopback.")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="RUN",
+        help="run only these tool runs (e.g. 'wapiti public', 'sqlmap search "
+        "form'); the probes always run",
+    )
+    parser.add_argument("--report", type=Path, default=REPORT, help="the Markdown report")
+    parser.add_argument("--findings", type=Path, help="the findings, as JSON, also here")
+    args = parser.parse_args(argv)
     for tool in ("wapiti", "sqlmap"):
         if not Path("/usr/bin", tool).exists():
             raise SystemExit(f"{tool} is missing: apt-get install -y wapiti sqlmap (make audit)")
+    wanted = (lambda name: name in args.only) if args.only else (lambda name: True)
     started = time.monotonic()
     tmp = Path(tempfile.mkdtemp(prefix="asti-audit-"))
     log(f"working folder {tmp}")
@@ -1049,14 +1464,18 @@ def main() -> int:
     log(flask_cli(env, "create-user", EMAIL, "--role", "admin",
                   stdin=f"{PASSWORD}\n{PASSWORD}\n").splitlines()[-1])  # fmt: skip
     server = Site(env, tmp).start()
+    ssrf = SsrfEndpoint()
     log(f"gunicorn on {server.base}, login throttling raised for the run")
     runs: list[Run] = []
     try:
         admin = session_cookie(server.base, EMAIL, PASSWORD)
         log("logged in as the administrator")
-        runs.append(wapiti(server, tmp, "public", None))
-        runs.append(wapiti(server, tmp, "editor", admin[0]))
-        for index, spec in enumerate(SQLMAP_RUNS):
+        seeds, errors = find_seeds(server.base, admin[0])
+        specs = [spec for spec in sqlmap_runs(seeds) if wanted(f"sqlmap {spec.name}")]
+        for name, cookie in (("public", None), ("editor", admin[0])):
+            if wanted(f"wapiti {name}"):
+                runs.append(wapiti(server, tmp, name, cookie, ssrf))
+        for index, spec in enumerate(specs):
             session = admin if spec.logged_in else session_cookie(server.base)
             runs.append(sqlmap(server, tmp, index, spec, session))
         checks = transport_checks(server.base)
@@ -1065,12 +1484,21 @@ def main() -> int:
         requests = server.requests()
     finally:
         server.stop()
-    errors = [f"wapiti {r.name}: {r.status}" for r in runs[:2] if r.status != "ok"]
-    for run, spec in zip(runs[2:], SQLMAP_RUNS, strict=True):
+        ssrf.stop()
+    errors += [
+        f"wapiti {r.name}: {r.status}" for r in runs if r.tool == "wapiti" and r.status != "ok"
+    ]
+    for run, spec in zip([r for r in runs if r.tool == "sqlmap"], specs, strict=True):
         if run.status != "ok" and (spec.required or not run.status.startswith("stopped")):
             errors.append(f"sqlmap {run.name}: {run.status}")
     if stored.error:
         errors.append(f"stored-payload probe: {stored.error}")
+    tried = per_parameter(runs)
+    if not args.only:
+        for method, route, parameter in PUBLIC_PARAMETERS:
+            attempts = tried.get((method, route, parameter), [])
+            if not any(a.tool == "sqlmap" and a.count for a in attempts):
+                errors.append(f"sqlmap never attacked {parameter} of {method} {route}")
     findings, explained = classify(runs, checks)
     findings += [Finding("stored-payload probe", "stored XSS", f"{page} {what}", f"{page}: {what}")
                  for page, what in stored.raw]  # fmt: skip
@@ -1095,7 +1523,14 @@ def main() -> int:
         "findings": findings,
         "errors": errors,
         "requests": requests,
+        "seeds": seeds,
+        "tried": tried,
+        "ssrf": ssrf.hits(),
+        "report": args.report,
+        "partial": args.only,
     })  # fmt: skip
+    if args.findings:
+        args.findings.write_text(json.dumps([vars(f) for f in findings], indent=1))
     if os.environ.get("ASTI_AUDIT_KEEP") == "1":
         log(f"kept {tmp}")
     else:
@@ -1108,7 +1543,7 @@ def main() -> int:
     for error in errors:
         log(f"ERROR {error}")
     log(f"findings: {len(findings)} ({len(shown)} distinct), tool errors: {len(errors)}, "
-        f"{seconds / 60:.1f} min; report: {REPORT.relative_to(ROOT)}")  # fmt: skip
+        f"{seconds / 60:.1f} min; report: {args.report}")  # fmt: skip
     return 0 if not findings and not errors else 1
 
 
