@@ -48,6 +48,7 @@ REPORT = ROOT / "docs" / "security-audit.md"
 
 EMAIL = "auditor@example.org"
 PASSWORD = secrets.token_urlsafe(18)
+NEW_PASSWORD = secrets.token_urlsafe(18)  # for the forms that set one
 USER_AGENT = "ASTI-security-audit"
 
 #: Raised for the run only: the scanners send thousands of failed logins from one address,
@@ -63,7 +64,7 @@ WAPITI_MODULES = [
     "ssrf", "http_headers", "cookieflags",
 ]  # fmt: skip
 #: Time limits, seconds: crawling, then each attack module. On 2 cores the two wapiti runs
-#: take about 8 minutes, sqlmap about 20, the whole audit about 30.
+#: take about 14 minutes, sqlmap about 20, the whole audit about 35.
 WAPITI_RUNS = {
     "public": {"crawl": 60, "attack": 25, "depth": 3, "links": 20, "files": 8},
     "editor": {"crawl": 60, "attack": 40, "depth": 3, "links": 25, "files": 6},
@@ -98,6 +99,9 @@ class SqlmapSpec:
     #: unless `params` says otherwise, every field but the token and the Tajik and Russian
     #: sections (one form class with the English one) is attacked, and the session cookie.
     own_form: bool = False
+    #: Values put into the own form's fields before it is sent: an empty form is refused
+    #: by its validation before any query, and so would every attack be.
+    fill: dict[str, str] = field(default_factory=dict)
     #: `-p`: only these parameters (None: all, cookies included).
     params: str | None = None
     logged_in: bool = False
@@ -144,14 +148,23 @@ def sqlmap_runs(seeds: "Seeds") -> list[SqlmapSpec]:
         *[SqlmapSpec(f"editor {kind} form", f"/editor/{kind}/1", own_form=True,
                      logged_in=True, budget=180, required=False, seeds="the demo item 1")
           for kind in ("news", "programs", "regions", "pages")],
+        # Filled in as staff would: the first request saves, the next ones reach the
+        # check for an existing account or address (a query with the attacked value).
         SqlmapSpec("editor new user form", "/editor/users/new", own_form=True,
-                   logged_in=True),
+                   logged_in=True, fill={"email": "new.person@example.org",
+                                         "new_password": NEW_PASSWORD, "repeat": NEW_PASSWORD},
+                   seeds="a new account, valid"),
         SqlmapSpec("editor old addresses form", "/editor/redirects/", own_form=True,
-                   logged_in=True),
+                   logged_in=True, fill={"old_path": "/en/old-page.html", "target": "/en/about/"},
+                   seeds="a new old address, valid"),
+        # A wrong current password: the right one would let a payload become the
+        # auditor's password.
         SqlmapSpec("editor password form", "/editor/password", own_form=True,
-                   logged_in=True),
+                   logged_in=True, fill={"current_password": "not-the-password",
+                                         "new_password": NEW_PASSWORD, "repeat": NEW_PASSWORD},
+                   seeds="a wrong current password, a valid new one"),
         SqlmapSpec("editor two-factor form", "/editor/account/two-factor", own_form=True,
-                   logged_in=True),
+                   logged_in=True, fill={"code": "123456"}, seeds="a code of the right form"),
         SqlmapSpec("editor photo library search", f"/editor/library/?q={SEARCH_HIT}&unused=1",
                    logged_in=True),
         SqlmapSpec("editor revisions compared", f"/editor/news/1/compare?{s.compare}",
@@ -658,7 +671,8 @@ def sqlmap(server: Site, tmp: Path, index: int, spec: SqlmapSpec, session) -> Ru
     if spec.own_form:
         forms = Forms(fetch(url, cookie=cookie)[2]).forms
         form = next(f for f in forms if not f["action"])
-        command += ["--data", urllib.parse.urlencode(form["fields"])]
+        fields = [(name, spec.fill.get(name, value)) for name, value in form["fields"]]
+        command += ["--data", urllib.parse.urlencode(fields)]
         names = dict.fromkeys(name for name, _ in form["fields"])
         params = params or ",".join(
             [n for n in names if n != "csrf_token" and not n.startswith(("tg-", "ru-"))]
