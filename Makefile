@@ -51,12 +51,12 @@ $(NODE)/checkers: Makefile
 chromium:
 	@test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium; }
 
-# Security audit on loopback: Debian's wapiti and sqlmap against gunicorn (about 30
+# Security audit on loopback: Debian's wapiti and sqlmap against gunicorn (about 35
 # minutes); writes docs/security-audit.md and fails on any finding.
 audit: install scanners
 	$(VENV)/bin/python -m bench.audit
 
-# The audit's own check (about 6 minutes): plants an SQL injection, a reflected XSS and an
+# The audit's own check (about 4 minutes): plants an SQL injection, a reflected XSS and an
 # SSRF in a temporary copy and fails unless the audit reports all three; writes
 # docs/audit-selftest.md.
 audit-selftest: install scanners
