@@ -1028,9 +1028,8 @@ def name(rule: str) -> str:
     return re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"<\1>", rule)
 
 
-def per_parameter(runs: list[Run]) -> dict[tuple[str, str, str], list[Attempt]]:
-    """Every attempt of every run, by (method, route, parameter)."""
-    route, _ = router()
+def per_parameter(runs: list[Run], route) -> dict[tuple[str, str, str], list[Attempt]]:
+    """Every attempt of every run, by (method, ``route`` it went to, parameter)."""
     tried: dict[tuple[str, str, str], list[Attempt]] = {}
     for run in runs:
         for attempt in run.attempts:
@@ -1178,7 +1177,7 @@ def code(text: str) -> str:
 def write_report(r: dict) -> None:
     runs: list[Run] = r["runs"]
     posted = {route for method, route, _ in r["tried"] if method == "POST"}
-    unattacked = sorted(router()[1] - posted)
+    unattacked = sorted(r["editor_forms"] - posted)
     findings: list[Finding] = r["findings"]
     grouped: dict[tuple, list[Finding]] = {}
     for finding in findings:
@@ -1507,7 +1506,8 @@ def main(argv: list[str] | None = None) -> int:
             errors.append(f"sqlmap {run.name}: {run.status}")
     if stored.error:
         errors.append(f"stored-payload probe: {stored.error}")
-    tried = per_parameter(runs)
+    route, editor_forms = router()  # the site's URL map, built once
+    tried = per_parameter(runs, route)
     if not args.only:
         for method, route, parameter in PUBLIC_PARAMETERS:
             attempts = tried.get((method, route, parameter), [])
@@ -1539,6 +1539,7 @@ def main(argv: list[str] | None = None) -> int:
         "requests": requests,
         "seeds": seeds,
         "tried": tried,
+        "editor_forms": editor_forms,
         "ssrf": ssrf.hits(),
         "report": args.report,
         "partial": args.only,
