@@ -10,14 +10,19 @@ import io
 from datetime import timedelta
 
 import pytest
+from flask import g, make_response
 from PIL import Image
 from sqlalchemy import DateTime, bindparam, event, select, text
 from werkzeug.http import http_date, parse_date
+from werkzeug.test import EnvironBuilder
 
 from asti.extensions import db
 from asti.models import ContentState, News, utcnow
+from asti.pagecache import middleware
+from asti.pagecache.files import write_atomically
 from asti.pagecache.middleware import PageCache
 from bench.data import bench_data
+from tests.fixtures.apps import make_app
 from tests.fixtures.html import Page, csrf_of, get_page, html_of, link_texts
 from tests.fixtures.staff import ADMIN, create, edit, local_time, press, staff_client
 
@@ -346,6 +351,13 @@ def test_languages_of_one_url_are_kept_apart(app, client):
     from_cache(app, client, FALLBACK)
 
 
+def test_hosts_are_kept_apart(app, client):
+    """The same path under another host name is another page: its links name its host."""
+    for host in ("localhost", "www.asti.tj", "localhost", "www.asti.tj"):
+        response = client.get(ARTICLE, base_url=f"http://{host}")
+        assert Page(html_of(response)).canonical.startswith(f"http://{host}/")
+
+
 def test_query_strings_are_kept_apart(app, client):
     """Each page of a list, and each search, is kept as itself."""
     app.config["NEWS_PER_PAGE"] = 2
@@ -404,6 +416,16 @@ def test_old_etag_gets_the_changed_page(app, admin, client):
     assert response.headers["ETag"] != etag
 
 
+@pytest.mark.parametrize("condition", ["If-None-Match", "If-Modified-Since"])
+def test_a_conditional_first_request_keeps_the_whole_page(app, worker, condition):
+    """A browser that read the page on another worker asks this one whether it changed:
+    304, and the page is kept whole here for the next reader."""
+    elsewhere = worker().test_client().get(ARTICLE)
+    value = elsewhere.headers["ETag" if condition == "If-None-Match" else "Last-Modified"]
+    assert app.test_client().get(ARTICLE, headers={condition: value}).status_code == 304
+    assert from_cache(app, app.test_client(), ARTICLE).get_data() == elsewhere.get_data()
+
+
 def test_if_modified_since(app, client):
     """A date before Last-Modified gets the page; Last-Modified itself gets 304."""
     modified = client.get(ARTICLE).headers["Last-Modified"]
@@ -426,6 +448,107 @@ def test_gzip_for_those_who_accept_it(app, client):
     for response in (plain, zipped):
         vary = [v.strip() for v in response.headers["Vary"].split(",")]
         assert "Accept-Encoding" in vary
+
+
+@pytest.mark.parametrize(
+    ("accept", "gzipped"),
+    [
+        ("gzip;q=0.5", True),
+        ("*", True),
+        ("identity, *;q=0.1", True),
+        ("gzip;q=0", False),
+        ("gzip; q=0", False),
+        ("GZIP;Q=0.0", False),
+        ("gzip;q=0.00, br", False),
+        ("deflate, gzip;q=0.000", False),
+        ("*;q=0", False),
+        ("br", False),
+    ],
+)
+def test_gzip_when_accept_encoding_allows_it(app, client, accept, gzipped):
+    """A quality after the coding, and ``*`` for any coding, as browsers and proxies send."""
+    client.get(ARTICLE)
+    response = from_cache(app, client, ARTICLE, headers={"Accept-Encoding": accept})
+    assert (response.headers.get("Content-Encoding") == "gzip") == gzipped
+
+
+def test_kept_pages_vary_as_rendered_and_small_ones_come_plain(app, client):
+    """A kept page varies on the cookie, as the application says (so that no shared cache
+    gives a public page to staff), and on Accept-Encoding when it is kept gzipped too; a
+    page too small to gain from gzip (robots.txt) comes plain, even to a browser that
+    accepts gzip."""
+    rendered = client.get("/robots.txt")
+    kept = from_cache(app, client, "/robots.txt", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in kept.headers and kept.get_data() == rendered.get_data()
+    assert rendered.headers["Vary"] == kept.headers["Vary"] == "Cookie"
+    client.get(ARTICLE)
+    assert from_cache(app, client, ARTICLE).headers["Vary"] == "Cookie, Accept-Encoding"
+
+
+def wsgi(app, url, method="GET") -> tuple[str, dict, bytes]:
+    """The status line, headers and body that the server (gunicorn) gets from the app's
+    WSGI stack, as they are: the test client would fill in a missing status, or a body."""
+    started = []
+    environ = EnvironBuilder(path=url, method=method).get_environ()
+    body = app.wsgi_app(environ, lambda status, headers, exc_info=None: started.append(
+        (status, headers)))  # fmt: skip
+    try:
+        data = b"".join(body)
+    finally:
+        getattr(body, "close", lambda: None)()
+    return started[0][0], dict(started[0][1]), data
+
+
+def test_the_server_gets_a_kept_page_whole_and_a_head_without_body(app):
+    """A HEAD of a page not kept yet is the application's, and keeps nothing; from the
+    cache, a GET gets the page as rendered, a HEAD its headers alone."""
+    status, headers, body = wsgi(app, ARTICLE, "HEAD")
+    assert (status, body, headers["Cache-Control"]) == ("200 OK", b"", "public, no-cache")
+    assert page_cache(app).entries == {}
+    status, _, page = wsgi(app, ARTICLE)
+    assert status == "200 OK" and ARTICLE_TITLE.encode() in page
+    with statements(app) as seen:
+        assert wsgi(app, ARTICLE)[::2] == ("200 OK", page)
+        status, headers, body = wsgi(app, ARTICLE, "HEAD")
+    assert (status, body, headers["Content-Length"]) == ("200 OK", b"", str(len(page)))
+    assert all("content_state" in s for s in seen) and len(seen) <= 2  # nothing rendered
+
+
+def test_the_memory_budget_keeps_the_pages_read_last(worker):
+    """PAGE_CACHE_BYTES bounds what a worker keeps: past it, the page read longest ago
+    goes; a page larger than the whole budget is not kept; a page rendered again replaces
+    its old copy, counted once."""
+    probe = worker()
+    for url in (ARTICLE, "/en/news/", "/robots.txt"):
+        probe.test_client().get(url)
+    size = {key[2]: entry.size for key, entry in page_cache(probe).entries.items()}
+
+    small = worker(PAGE_CACHE_BYTES=size["/robots.txt"])
+    for url in ("/robots.txt", ARTICLE):
+        small.test_client().get(url)
+    assert [key[2] for key in page_cache(small).entries] == ["/robots.txt"]
+
+    site = worker(PAGE_CACHE_BYTES=size[ARTICLE] + size["/en/news/"])
+    reader = site.test_client()
+    for url in (ARTICLE, "/en/news/", ARTICLE, "/robots.txt"):
+        reader.get(url)
+    cache = page_cache(site)
+    assert [key[2] for key in cache.entries] == [ARTICLE, "/robots.txt"]
+    assert cache.size == size[ARTICLE] + size["/robots.txt"]
+    with site.app_context():
+        db.session.execute(text("UPDATE content_state SET token = 'changed elsewhere'"))
+        db.session.commit()
+    reader.get(ARTICLE)
+    assert cache.size == sum(entry.size for entry in cache.entries.values())
+    assert [entry.token for entry in cache.entries.values()][-1] == "changed elsewhere"
+
+
+def test_without_a_database_the_application_answers(tmp_path):
+    """The cache cannot read the content's token: the application answers, here the health
+    check's 503."""
+    app = make_app(tmp_path / "missing" / "asti.db")
+    assert app.test_client().get("/healthz").status_code == 503
+    assert page_cache(app).entries == {}
 
 
 def test_kept_pages_leave_the_date_to_the_server(app, client):
@@ -470,6 +593,54 @@ def test_language_cookie_from_the_cache(app):
     assert russian_reader.get_cookie("lang").value == "en"
 
 
+def test_a_304_from_the_cache_sets_the_language_cookie_too(app):
+    """A reader of another language whose browser asks whether a kept page changed: 304,
+    with the page's language as a cookie all the same, and no header of the full page."""
+    etag = app.test_client().get("/en/news/").headers["ETag"]
+    russian_reader = app.test_client()
+    russian_reader.set_cookie("lang", "ru")
+    response = from_cache(app, russian_reader, "/en/news/", headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    assert russian_reader.get_cookie("lang").value == "en"
+    assert "Content-Language" not in response.headers
+
+
+def test_a_newcomer_gets_the_cookie_of_a_page_kept_without_one(app):
+    """The page was kept for a reader whose cookie said its language already, so the
+    application set none: a newcomer gets the page from the application, with the cookie."""
+    regular = app.test_client()
+    regular.set_cookie("lang", "en")
+    assert "Set-Cookie" not in regular.get("/en/news/").headers
+    newcomer = app.test_client()
+    assert newcomer.get("/en/news/").status_code == 200
+    assert newcomer.get_cookie("lang").value == "en"
+
+
+def test_a_page_that_sets_another_cookie_is_never_kept(worker):
+    """Any cookie but the language's is someone's own: such a page is sent to its reader
+    and never kept, and no other reader gets the cookie."""
+    site = worker()
+
+    def tracked():  # the language is taken from the URL into g.lang
+        response = make_response(f"<p>{g.lang}</p>")
+        response.set_cookie("seen", "1")
+        return response
+
+    site.add_url_rule("/<lang:lang>/tracked/", "tracked", tracked)
+    status, headers, body = wsgi(site, "/en/tracked/")
+    assert (status, headers["Cache-Control"], body) == ("200 OK", "public, no-cache", b"<p>en</p>")
+    assert (
+        site.test_client()
+        .get("/en/tracked/")
+        .headers.getlist("Set-Cookie")[0]
+        .startswith("seen=1;")
+    )
+    other = site.test_client()
+    other.set_cookie("lang", "en")
+    assert other.get("/en/tracked/").headers.getlist("Set-Cookie") == ["seen=1; Path=/"]
+    assert page_cache(site).entries == {}
+
+
 # --- 7. the folder of pages for nginx --------------------------------------------------------
 
 
@@ -500,6 +671,50 @@ def test_save_empties_the_folder(admin, site, folder):
     edit(staff_client(site, ADMIN), "news", 1, {"en-title": "Saved with files"})
     assert not page.exists()
     assert (folder / ".token").read_text() == token(site)
+
+
+def test_pages_above_and_below_a_written_page_are_written_too(site, folder):
+    """Pages whose folders exist already, as those of an article's parents do once the
+    article is written."""
+    reader = site.test_client()
+    for url in (ARTICLE, "/en/news/", "/en/"):
+        response = reader.get(url)
+        assert (folder / url.strip("/") / "index.html").read_bytes() == response.get_data()
+
+
+@pytest.mark.parametrize(
+    ("change", "after"),
+    [
+        ("saved", "index.html"),
+        ("saved", "index.html.gz"),
+        ("elsewhere", "index.html.gz"),
+    ],
+)  # fmt: skip
+def test_a_change_while_a_page_is_written_leaves_no_file_of_it(
+    monkeypatch, admin, site, folder, worker, change, after
+):
+    """The content changes while this worker writes an article's files: saved on another
+    worker (which empties the folder), or on another server (which does not). The reader
+    gets the page, and nginx finds no file of the old content."""
+    other = worker(PAGE_CACHE_DIR=str(folder))
+    written = []
+
+    def write_then_change(path, data):
+        write_atomically(path, data)
+        written.append(path.name)
+        if path.name != after:
+            return
+        if change == "saved":
+            edit(staff_client(other, ADMIN), "news", 1, {"en-title": "Saved meanwhile"})
+        else:
+            with site.app_context():
+                db.session.execute(text("UPDATE content_state SET token = 'changed elsewhere'"))
+                db.session.commit()
+
+    monkeypatch.setattr(middleware, "write_atomically", write_then_change)
+    response = site.test_client().get(ARTICLE)
+    assert response.status_code == 200 and written[0] == "index.html"
+    assert [p for p in folder.rglob("*") if p.is_file() and p.name != ".token"] == []
 
 
 def test_pages_refresh_after_a_change_elsewhere(site, folder):

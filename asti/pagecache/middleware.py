@@ -221,10 +221,15 @@ class PageCache:
                 return
             clear(self.folder, entry.token)
         target = self.folder / path.strip("/") / "index.html"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(target, entry.body)
-        if entry.gzipped is not None:
-            write_atomically(target.with_name("index.html.gz"), entry.gzipped)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(target, entry.body)
+            if entry.gzipped is not None:
+                write_atomically(target.with_name("index.html.gz"), entry.gzipped)
+        except FileNotFoundError:
+            # Another worker's save emptied the folder meanwhile: the reader still gets the
+            # page, and the check below removes what was written of it.
+            pass
         # A change committed after this page was rendered may have emptied the folder
         # before the file was written: then the file must go.
         if current_state(self.engine).token != entry.token:
