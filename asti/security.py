@@ -28,11 +28,13 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 
 def init_app(app) -> None:
-    @app.after_request
-    def security_headers(response):
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
-        # Once a browser has seen the site over HTTPS, it must never fall back to HTTP.
-        if request.is_secure:
-            response.headers.setdefault("Strict-Transport-Security", HSTS)
-        return response
+    app.after_request(security_headers)
+
+
+def security_headers(response):
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    # Once a browser has seen the site over HTTPS, it must never fall back to HTTP.
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    return response

@@ -89,3 +89,12 @@ def test_scanner_probes_are_not_500s(app, client):
     }  # fmt: skip
     response = client.post("/editor/news/1", data=as_files, content_type="multipart/form-data")
     assert 400 <= response.status_code < 500
+
+
+@pytest.mark.parametrize("url", ["/en/", "/editor/login", "/healthz"])
+def test_https_pages_tell_browsers_never_to_use_http(client, url):
+    """Over HTTPS, every response asks browsers to come back over HTTPS only, for a year,
+    on subdomains too; over plain HTTP it cannot, and does not."""
+    headers = client.get(url, base_url="https://localhost").headers
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert "Strict-Transport-Security" not in client.get(url).headers
