@@ -200,9 +200,7 @@ def _parse(markdown: MarkdownIt, source: str, env: dict) -> list:
     try:
         return markdown.parse(source, env)
     except RuntimeError:
-        plain = type(markdown)("gfm-like").disable("linkify")
-        plain.renderer = markdown.renderer
-        return plain.parse(source, env)
+        return type(markdown)("gfm-like").disable("linkify").parse(source, env)
 
 
 # --- the pictures a text may not show ------------------------------------------------------------
