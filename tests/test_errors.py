@@ -22,3 +22,13 @@ def test_500_is_localized(app, lang, title):
     html = Page(html_of(response))
     assert html.lang == lang and html.text("h1") == title
     assert "boom" not in html_of(response)
+
+
+def test_a_missing_file_offers_the_home_page_in_each_language(client):
+    """A 404 at an address that names no language (a photo that is gone): its language
+    links lead to each language's home page, and its canonical address is a home page."""
+    response = client.get("/media/gone/full.jpg")
+    assert response.status_code == 404
+    page = Page(html_of(response))
+    assert page.switcher == {"tg": "/tg/", "ru": "/ru/", "en": "/en/"}
+    assert page.canonical.startswith("http://localhost/") and page.canonical.endswith("/")

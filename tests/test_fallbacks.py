@@ -152,6 +152,20 @@ def tajik_reader_sees(app, client, kind: str, item_id: int, shown: str) -> None:
         check_shown(html_of(response), "tg", shown, SHOWN_IN[shown], canonical)
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_language_the_chain_leaves_out_is_still_shown(app, worker, kind):
+    """FALLBACKS may name fewer languages than the site has (here tg → ru, and nothing
+    for Russian): an item written in English alone is still there for a Tajik reader and a
+    Russian one, in English."""
+    item = add_item(app, kind, ["en"])
+    other = worker(FALLBACKS={"tg": ["ru"]})
+    canonical = address(app, kind, item, "en", "en", external=True)
+    for reader in ("tg", "ru"):
+        response = other.test_client().get(address(app, kind, item, reader, "en"))
+        assert response.status_code == 200
+        check_shown(html_of(response), reader, "en", ONLY_IN[reader, "en"], canonical)
+
+
 def stored_in_order(app, kind: str, langs: list[str]) -> int:
     """An item with texts in ``langs``, stored in that order (their ids say so)."""
     item = add_item(app, kind, langs)

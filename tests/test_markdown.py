@@ -48,6 +48,16 @@ def test_only_safe_link_schemes():
     assert hrefs == ["https://a.tj", "mailto:info@asti.tj", "tel:+992922222222", None]
 
 
+def test_links_of_other_schemes_lose_their_address():
+    """The web, email and telephone only: not ``ftp:``, ``sms:`` or ``ssh:``, which nh3
+    lets through unless told."""
+    page = Page(render_markdown(
+        "[f](ftp://files.asti.tj/report.pdf) [g](sms:+992922222222) <a href=\"ssh://asti.tj\">h</a>"
+    ))  # fmt: skip
+    assert [a.get("href") for a, _ in page.find_all("a")] == [None, None, None]
+    assert page.text("p") == "f g h"
+
+
 def test_typed_html_is_cleaned_not_escaped():
     """Harmless tags typed as HTML stay; scripts and handlers go."""
     out = render_markdown(

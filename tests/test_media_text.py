@@ -60,6 +60,36 @@ def test_a_known_photo_without_the_library_shows_no_picture():
     assert render_markdown("![x](media:42)") == "<p>x</p>"
 
 
+def test_the_library_is_asked_only_for_numbers_a_database_can_hold():
+    """Eighteen digits always fit in a database's integer, and are looked up; a number of
+    nineteen digits or more may not, and names no photo."""
+    asked = []
+
+    def lookup(image_id: int) -> Picture | None:
+        asked.append(image_id)
+        return PHOTO
+
+    out = render_markdown("![a](media:100000000000000042) ![b](media:9999999999999999999)", lookup)
+    assert asked == [100000000000000042]
+    assert out.count("<img") == 1 and out.endswith(" b</p>")
+
+
+def test_a_photo_without_renditions_is_its_jpeg_alone():
+    """No ``srcset`` and no ``sizes`` when the library has nothing but the JPEG."""
+    small = Picture(f"{KEY}/full.jpg", (), 300, 200)
+    assert render_markdown("![A small photo](media:7)", {7: small}.get) == (
+        f'<p><img src="{KEY}/full.jpg" width="300" height="200" alt="A small photo"'
+        ' loading="lazy" decoding="async"></p>'
+    )
+
+
+def test_a_picture_from_the_site_is_lazy_too():
+    assert render_markdown("![A map](/static/maps/ferghana-valley.svg)") == (
+        '<p><img src="/static/maps/ferghana-valley.svg" alt="A map" loading="lazy"'
+        ' decoding="async"></p>'
+    )
+
+
 def test_what_an_img_allows_is_all_it_allows():
     """``<picture>`` and ``<source>`` typed as HTML are dropped, an ``<img>`` keeps only
     the attributes a photo needs, and a ``srcset`` only addresses that a ``src`` may hold."""
@@ -137,6 +167,44 @@ def test_a_media_photo_typed_as_html_is_not_shown():
      "data:image/png;base64,A,B"),
     ("[![g](https://g.example/g.png)](/page)", "https://g.example/g.png"),
     ("![h][ref]\n\n[ref]: https://h.example/h.png", "https://h.example/h.png"),
+    # A scheme in capitals; a tab inside the two slashes, a control character before them.
+    ('<img src="HTTPS://i.example/i.png">', "HTTPS://i.example/i.png"),
+    ('<img src="/&#9;/j.example/j.png">', "/\t/j.example/j.png"),
+    ('<img src="\x01//k.example/k.png">', "\x01//k.example/k.png"),
+    ('<image srcset="data:image/png;base64,QQ== 2x">', "data:image/png;base64,QQ=="),
+    # ``<![`` not followed by a name: a comment up to the next ``>``.
+    ('<div><![ x > <img src="https://m.example/m.png"></div>', "https://m.example/m.png"),
 ])  # fmt: skip
 def test_pictures_are_found_as_a_browser_reads_the_html(text, found):
     assert foreign_images(text, media) == [found]
+
+
+def test_a_comment_hides_the_pictures_inside_it():
+    """``<![`` not followed by a name opens a comment that the next ``>`` closes, even the
+    ``>`` of an ``<img>``: a browser shows no picture there."""
+    assert foreign_images('<div>\n<![ x <img src="https://n.example/n.png"> ]>\n</div>') == []
+
+
+@pytest.mark.parametrize("srcset, found", [
+    ("https://a.example/X.png", ["https://a.example/X.png"]),  # no descriptor
+    ("https://b.example/IMAGEX, https://c.example/c.png 2x",  # a comma ends an address
+     ["https://b.example/IMAGEX", "https://c.example/c.png"]),
+    ("/a.png 1x,https://d.example/d.png 2x", ["https://d.example/d.png"]),
+    ("/a.png 1x, X-Photo://e.example/e.png 2x", ["X-Photo://e.example/e.png"]),
+    # A comma inside brackets is part of the descriptor, not the start of an address.
+    ("/a.png 1x (x, https://f.example/f.png 2x)", []),
+    ("/a.png 1x (y), https://g.example/g.png 2x", ["https://g.example/g.png"]),
+    ("/a.png 1x), https://h.example/h.png 2x", ["https://h.example/h.png"]),
+])  # fmt: skip
+def test_every_address_of_a_srcset_is_read_as_a_browser_reads_it(srcset, found):
+    assert foreign_images(f'<img src="/a.png" srcset="{srcset}">', media) == found
+
+
+def test_pictures_are_found_in_texts_of_several_lines():
+    """Line breaks and a rule, as texts have them; the pictures in the order typed, whether
+    Markdown or HTML."""
+    text = (
+        "A line\nand the next one\n\n---\n\n"
+        '<image src="https://o.example/o.png"> ![p](https://p.example/p.png)'
+    )
+    assert foreign_images(text, media) == ["https://o.example/o.png", "https://p.example/p.png"]

@@ -162,6 +162,19 @@ def test_nasty_queries_get_a_friendly_page(app, client, lang, query):
         assert db.session.scalar(select(NewsTranslation.id).limit(1)) is not None
 
 
+@pytest.mark.parametrize("query", ["«» — !?", "*", '"" ()'])
+def test_a_query_without_words_asks_for_words(client, query):
+    """Nothing to look for: the page asks for a word; it does not say nothing was found."""
+    page = search(client, "en", query)
+    assert page.text("p", role="status") == "Type one or more words to search for."
+
+
+def test_an_empty_query_has_no_words(client):
+    """The search page without a query presents itself, and the index is asked nothing."""
+    assert "Search looks through news" in search(client, "en", "   ").text("main")
+    assert index.terms("") == [] and index.terms(None) == []
+
+
 def test_search_is_in_the_menu(client):
     """Every page links to the search page of its language."""
     assert "/ru/search/" in get_page(client, "/ru/").links()

@@ -4,7 +4,8 @@ a reset link used. Every other session of the account is then sent to the login 
 its next request, and nothing it sends is saved."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 import pytest
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from asti.extensions import db
 from asti.models import AuditEntry, News, ResetLink
 from tests.fixtures.html import form_fields, html_of
 from tests.fixtures.staff import (
+    ADMIN,
     EDITOR,
     PASSWORD,
     enrol,
@@ -101,6 +103,55 @@ def test_sign_ins_and_failures_are_in_the_audit_log_with_the_address(app, accoun
         entries = db.session.execute(select(AuditEntry.action, AuditEntry.ip)).all()
     assert ("login failed", "127.0.0.1") in entries
     assert ("login", "127.0.0.1") in entries
+
+
+def test_a_failed_login_is_logged_with_the_email_typed_and_its_account(app, accounts, client):
+    """The audit log says which address was tried, and whose account it is, if anyone's."""
+    assert login(client, EDITOR, "wrong password!").status_code == 401
+    assert login(client, "nobody@asti.tj").status_code == 401
+    with app.app_context():
+        failures = db.session.execute(
+            select(AuditEntry.detail, AuditEntry.user_id)
+            .where(AuditEntry.action == "login failed")
+            .order_by(AuditEntry.id)
+        ).all()
+    assert failures == [(EDITOR, accounts[EDITOR]), ("nobody@asti.tj", None)]
+
+
+def test_a_sign_in_forgives_its_own_failures_only(app, accounts):
+    """A right password clears its account's failed logins, not another account's: four
+    for the administrator stay counted after the editor signs in, and the fifth locks the
+    administrator out; the editor may mistype four times more."""
+    for _ in range(4):
+        assert login(app.test_client(), ADMIN, "wrong password!").status_code == 401
+        assert login(app.test_client(), EDITOR, "wrong password!").status_code == 401
+    assert login(app.test_client(), EDITOR).status_code == 302
+    for _ in range(4):
+        assert login(app.test_client(), EDITOR, "wrong password!").status_code == 401
+    assert login(app.test_client(), EDITOR).status_code == 302
+    assert login(app.test_client(), ADMIN, "wrong password!").status_code == 401
+    assert login(app.test_client(), ADMIN).status_code == 429
+
+
+def test_failures_from_many_addresses_lock_the_account(app, accounts):
+    """Five wrong passwords for one account, each from another address (as a botnet
+    tries): the account is locked, for the right password from yet another address too."""
+    for n in range(5):
+        address = {"REMOTE_ADDR": f"203.0.113.{n + 1}"}
+        assert login(app.test_client(), EDITOR, "wrong!", environ_base=address).status_code == 401
+    address = {"REMOTE_ADDR": "198.51.100.7"}
+    assert login(app.test_client(), EDITOR, environ_base=address).status_code == 429
+
+
+def test_a_session_outlives_the_browser_for_its_lifetime(app, accounts):
+    """Signed in, the session cookie lasts PERMANENT_SESSION_LIFETIME (two weeks), not
+    until the browser closes: staff on a shared phone sign out themselves."""
+    response = login(app.test_client(), EDITOR)
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
+    expires = re.search(r"Expires=([^;]+)", cookie)
+    assert expires, cookie
+    lifetime = parsedate_to_datetime(expires.group(1)) - datetime.now(UTC)
+    assert timedelta(days=13) < lifetime <= timedelta(days=14)
 
 
 # --- reset links ---------------------------------------------------------------------

@@ -309,3 +309,11 @@ def test_news_list_pages(app, client):
     second = get_page(client, "/en/news/?page=2")
     assert "Тренинг по журналистике" in " ".join(t for _, t in second.find_all("a"))
     assert second.switcher["ru"] == "/ru/news/?page=2"
+
+
+@pytest.mark.parametrize("url", ["/tg/", "/ru/news/", "/en/programs/", "/en/search/?q=youth"])
+def test_lists_name_their_own_address_as_canonical(client, url):
+    """A list's canonical address is itself, whole, on the host it was asked on."""
+    assert get_page(client, url).canonical == "http://localhost" + url
+    page = get_page(client, url, base_url="https://asti.example")
+    assert page.canonical == "https://asti.example" + url

@@ -7,6 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from asti.editor.auth import PENDING
 from asti.extensions import db
 from asti.models import AuditEntry, RecoveryCode, User
 from tests.fixtures.html import csrf_of, form_fields, html_of
@@ -120,6 +121,51 @@ def test_the_sixth_failure_in_a_row_is_refused_even_with_a_valid_code(app, enrol
     assert response.status_code == 429
     assert "Слишком много неудачных попыток" in html_of(response)
     assert not logged_in(client)
+
+
+def test_the_refusal_says_how_long_to_wait_and_names_the_site(app, enrolled):
+    """After five wrong codes: the window of LOGIN_WINDOW seconds in minutes, and the code
+    page still says which entry of the app to use."""
+    secret, _ = enrolled
+    client = password_step(app)
+    for _ in range(5):
+        give_code(client, "12345678")
+    text = " ".join(html_of(give_code(client, totp_code(secret, 1))).split())
+    assert "Too many failed attempts. Please wait 15 minutes and try again." in text
+    assert "type the code it shows for ASTI." in text
+
+
+@pytest.mark.parametrize("change", ["disabled", "two-factor off"])
+def test_an_account_changed_after_the_password_gets_no_code_step(app, enrolled, change):
+    """An administrator disables the account, or two-factor sign-in is turned off, between
+    the password and the code: the code page sends the browser back to the login form, and
+    a valid code signs nobody in."""
+    secret, _ = enrolled
+    client = password_step(app)
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == EDITOR))
+        if change == "disabled":
+            user.active = False
+        else:
+            user.totp_secret = None
+        db.session.commit()
+    assert client.get("/editor/login/code").headers["Location"].startswith("/editor/login")
+    token = csrf_of(html_of(client.get("/editor/login")))
+    client.post("/editor/login/code", data={"csrf_token": token, "code": totp_code(secret, 1)})
+    assert not logged_in(client)
+
+
+def test_a_signed_in_session_keeps_no_password_step(app, enrolled):
+    """Once the code is given, the session holds the sign-in, and no longer the password
+    step that waited for the code."""
+    secret, _ = enrolled
+    client = password_step(app)
+    with client.session_transaction() as stored:
+        assert PENDING in stored
+    give_code(client, totp_code(secret, 1))
+    assert logged_in(client)
+    with client.session_transaction() as stored:
+        assert PENDING not in stored
 
 
 def test_a_recovery_code_works_once(app, enrolled):
