@@ -4,7 +4,7 @@ FLASK  := $(VENV)/bin/flask --app asti
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install run test test-pg lint format clean chromium audit audit-selftest scanners mutate bench lighthouse
+.PHONY: install run test test-pg lint format clean chromium audit audit-selftest scanners mutate bench lighthouse screenshots
 
 install: $(VENV)/installed instance/config.py
 	$(FLASK) translate compile
@@ -89,6 +89,12 @@ $(LIGHTHOUSE)/installed: Makefile
 	@command -v npm >/dev/null || { apt-get update && apt-get install -y npm; }
 	npm install --prefix $(LIGHTHOUSE) --no-audit --no-fund --loglevel=error lighthouse@13.5.0
 	touch $@
+
+# PNG screenshots for the README, in Debian's Chromium: the public pages and the editor's
+# form, in Tajik at 1280 px and in Russian at 360 px, first screen only (about a minute).
+# Writes docs/screenshots/; not part of `make test`.
+screenshots: install chromium
+	$(VENV)/bin/python -m bench.screenshots
 
 format:
 	$(VENV)/bin/ruff check --fix .

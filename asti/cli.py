@@ -1,5 +1,5 @@
-"""Commands for ``flask --app asti ...``: schema, demo content, stored HTML, photo files,
-users and catalogs."""
+"""Commands for ``flask --app asti ...``: schema, demo content, stored HTML, photo files
+(unused ones removed, missing renditions written), users and catalogs."""
 
 import csv
 import re
@@ -24,6 +24,7 @@ from wtforms.i18n import messages_path as wtforms_messages_path
 from . import backup, demo
 from .config import LANGUAGES, PROJECT_ROOT
 from .extensions import db
+from .images import add_missing_renditions
 from .models import (
     MIN_PASSWORD,
     ROLES,
@@ -124,6 +125,31 @@ def prune_media(dry_run):
         removed += 1
     verb = "to remove" if dry_run else "removed"
     click.echo(f"Unused photo folders {verb}: {removed}.")
+
+
+@click.command("regenerate-renditions")
+@with_appcontext
+def regenerate_renditions():
+    """Write the photo files that the current rendition widths call for and that are
+    missing (after an upgrade that adds a width), each from its photo's largest stored
+    file. Safe while the site runs; a second run writes nothing."""
+    root = media_folder()
+    query = select(Image.id, Image.key, Image.width).order_by(Image.id)
+    written = problems = 0
+    for image_id, key, width in db.session.execute(query).all():
+        try:
+            made = add_missing_renditions(root, key, width)
+        except (OSError, ValueError) as error:
+            # Reported, and the next photo is done all the same; the exit status says it.
+            made = getattr(error, "written", [])
+            problems += 1
+            click.echo(f"Photo {image_id} ({key}): {error}.", err=True)
+        if made:
+            click.echo(f"Photo {image_id} ({key}): wrote {', '.join(made)}")
+        written += len(made)
+    click.echo(f"Rendition files written: {written}.")
+    if problems:
+        raise click.ClickException(f"Photos that could not be completed: {problems} (see above).")
 
 
 @click.command("backup")
@@ -307,6 +333,7 @@ def init_app(app) -> None:
         search_rebuild,
         redirects_import,
         prune_media,
+        regenerate_renditions,
         backup_command,
         restore_command,
         seed_demo,

@@ -19,7 +19,8 @@ from textwrap import dedent
 from sqlalchemy import select
 
 from .extensions import db
-from .models import LegacyRedirect, News, Page, Program, Region, legacy_paths
+from .layout import SITE
+from .models import LegacyRedirect, News, Page, Partner, Program, Region, Setting, legacy_paths
 from .text import make_slug
 
 #: Every asti.tj address the sources show [A1]-[A23], and the page that replaces it.
@@ -865,6 +866,35 @@ PAGES = [
 ]
 
 
+#: Partners and donors named by the seed page [A5] and the fact sheet: their names only (we
+#: have no logo files). Saferworld's website is the one its reports are published on [X2];
+#: UNICEF Tajikistan's is left for staff to fill (the editor lists it "to check").
+PARTNERS = [
+    {
+        "website": "https://www.saferworld.org.uk",
+        "programs": ["security"],
+        "text": {
+            "en": {"title": "Saferworld"},
+            "ru": {"title": "Saferworld"},
+            "tg": {"title": "Saferworld"},
+        },
+    },
+    {
+        "website": "",
+        "programs": ["peace", "skills"],
+        "text": {
+            "en": {"title": "UNICEF Tajikistan"},
+            "ru": {"title": "ЮНИСЕФ в Таджикистане"},
+            "tg": {"title": "ЮНИСЕФ дар Тоҷикистон"},
+        },
+    },
+]
+
+#: The site settings: only where the office is, Khujand [X1] (the 1999 street address and
+#: telephone are outdated; no current telephone, e-mail or social account is published).
+SITE_SETTINGS = {"latitude": "40.283", "longitude": "69.622"}
+
+
 def _existing(model, text: dict, attributes: dict):
     """The item this demo entry created before: a page by its key, others by the slug
     of their first language."""
@@ -948,4 +978,14 @@ def load() -> int:
     for spec in PAGES:
         _, new = _ensure(Page, spec["text"], key=spec["key"])
         created += new
+    for spec in PARTNERS:
+        _, new = _ensure(
+            Partner,
+            spec["text"],
+            website=spec["website"],
+            programs=[programs[p] for p in spec["programs"]],
+        )
+        created += new
+    if not Setting.values(SITE):
+        Setting.store(SITE, SITE_SETTINGS)
     return created + _ensure_redirects()

@@ -14,16 +14,20 @@ frame (``StoredImage.animated`` says so, for the editor to tell the user).
 
 Layout under the media root, one folder per image::
 
-    <key>/480.webp  <key>/960.webp  <key>/1600.webp  <key>/fallback.jpg
+    <key>/480.webp  <key>/720.webp  <key>/960.webp  <key>/1600.webp  <key>/fallback.jpg
 
 ``key`` is the first 16 hex digits of a SHA-256 of the cleaned pixels, so the same image
 uploaded twice lands in the same folder and is stored once.
 
 Width rule: every width of ``RENDITION_WIDTHS`` is capped at the image's own width and
 duplicates are dropped, so an image is never upscaled and its own width is written as the
-largest rendition when it is narrower than 1600 (a 1000 px image gives 480, 960 and 1000;
-a 300 px image gives only 300). ``rendition_widths(stored.width)`` lists the files that
-exist for a ``StoredImage``. The JPEG fallback is ``min(FALLBACK_WIDTH, width)`` wide.
+largest rendition when it is narrower than 1600 (a 1000 px image gives 480, 720, 960 and
+1000; a 300 px image gives only 300). ``rendition_widths(stored.width)`` lists the files
+that exist for a ``StoredImage``. The JPEG fallback is ``min(FALLBACK_WIDTH, width)`` wide.
+
+The uploaded file is not kept. When ``RENDITION_WIDTHS`` gains a width, the photos stored
+before have no file of that width: ``add_missing_renditions`` writes them from the largest
+stored WebP (``flask --app asti regenerate-renditions`` runs it for every photo).
 
 Only Pillow (with the pillow-heif plugin), the standard library and ``lazy_gettext`` are
 used, so this can be tested without an application.
@@ -34,6 +38,7 @@ import io
 import os
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -43,7 +48,8 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-RENDITION_WIDTHS = (480, 960, 1600)
+# 720: a phone's screen (360 CSS px at 2x) gets a file of its size, not the 960 one.
+RENDITION_WIDTHS = (480, 720, 960, 1600)
 FALLBACK_WIDTH = 960  # JPEG for browsers without WebP
 FALLBACK_NAME = "fallback.jpg"
 
@@ -73,6 +79,7 @@ _REDUCIBLE = {"L", "LA", "RGB", "RGBA"}
 MAX_PIXELS = 60_000_000
 
 _KEY = re.compile(r"[0-9a-f]{16}")
+_WEBP_NAME = re.compile(r"([1-9][0-9]*)\.webp")
 _MB = 1024 * 1024
 _WEBP_MAX_SIDE = 16383  # the WebP format cannot hold more pixels on a side
 
@@ -167,11 +174,84 @@ def store_image(
     # Same pixels uploaded before: the folder already holds everything. After a crash some
     # files may be missing; only those are written (each file is complete or absent).
     folder.mkdir(parents=True, exist_ok=True)
-    for name, w in wanted.items():
+    _write_missing(folder, pixels, wanted.values(), fallback_width)
+
+    return StoredImage(key, *largest_size, animated=animated, bytes=size)
+
+
+class RenditionsIncomplete(OSError):
+    """Some files of a stored image could not be made (the message says which and why);
+    ``written`` names those that were written all the same."""
+
+    def __init__(self, message: str, written: list[str]):
+        super().__init__(message)
+        self.written = written
+
+
+def add_missing_renditions(media_root: Path, key: str, width: int) -> list[str]:
+    """Write the files that image ``key`` should have and lacks: the WebP renditions of
+    ``rendition_widths(width)`` and the JPEG fallback (``width``: of its largest rendition,
+    as ``StoredImage.width`` and the ``Image`` row say). The names written, smallest first;
+    none when nothing is missing, so running it again changes nothing.
+
+    The uploaded file is not kept: the source is the widest WebP in the folder. Its pixels
+    are copied into a fresh image, as an upload's are, so no metadata can come along; it is
+    never scaled up. Each file is written under a temporary name, then renamed (readers of
+    a running site see no file or a whole one).
+
+    Raises RenditionsIncomplete (an OSError) when the folder, or every WebP in it, is
+    missing, when the source cannot be read, or when a file would be wider than the source
+    (after writing the files it can make); other OSErrors (disk full...) propagate.
+    """
+    if not _KEY.fullmatch(key):
+        raise ValueError(f"not an image key: {key!r}")  # never a path outside media_root
+    folder = Path(media_root) / key
+    if not folder.is_dir():
+        raise RenditionsIncomplete(f"the folder {folder} is missing", [])
+    stored = {int(m[1]): p for p in folder.iterdir() if (m := _WEBP_NAME.fullmatch(p.name))}
+    if not stored:
+        raise RenditionsIncomplete(f"the folder {folder} has no WebP rendition", [])
+    source = stored[max(stored)]
+    try:
+        with Image.open(source, formats=("WEBP",)) as image:
+            image.load()
+            pixels = _pixels_only(image)
+    except Exception as exc:
+        # Pillow reports a damaged file with many exception types; a file it cannot open
+        # (permissions) is an OSError: either way, this image cannot be completed.
+        raise RenditionsIncomplete(f"{source} cannot be read: {exc}", []) from exc
+
+    wanted = rendition_widths(width)
+    fallback_width = min(FALLBACK_WIDTH, width)
+    written = _write_missing(
+        folder,
+        pixels,
+        [w for w in wanted if w <= pixels.width],
+        fallback_width if fallback_width <= pixels.width else None,
+    )
+    names = [f"{w}.webp" for w in wanted] + [FALLBACK_NAME]
+    if left := [name for name in names if not (folder / name).exists()]:
+        raise RenditionsIncomplete(
+            f"{', '.join(left)} would be wider than the largest stored rendition, "
+            f"{source.name} ({pixels.width} px): never scaled up",
+            written,
+        )
+    return written
+
+
+def _write_missing(
+    folder: Path, pixels: Image.Image, widths: Iterable[int], fallback_width: int | None
+) -> list[str]:
+    """Write each WebP rendition of ``widths`` and the JPEG fallback (unless
+    ``fallback_width`` is None) that is not in ``folder`` yet, scaled from ``pixels`` (a
+    fresh, metadata-free image); the names written."""
+    written = []
+    for w in widths:
+        name = f"{w}.webp"
         if not (folder / name).exists():
-            rendition = _resized(pixels, w)
-            _write_atomic(folder / name, rendition, "WEBP", quality=WEBP_QUALITY)
-    if not (folder / FALLBACK_NAME).exists():
+            _write_atomic(folder / name, _resized(pixels, w), "WEBP", quality=WEBP_QUALITY)
+            written.append(name)
+    if fallback_width is not None and not (folder / FALLBACK_NAME).exists():
         fallback = _on_white(_resized(pixels, fallback_width))
         _write_atomic(
             folder / FALLBACK_NAME,
@@ -181,8 +261,8 @@ def store_image(
             progressive=True,
             optimize=True,
         )
-
-    return StoredImage(key, *largest_size, animated=animated, bytes=size)
+        written.append(FALLBACK_NAME)
+    return written
 
 
 def _read_limited(stream: BinaryIO, max_bytes: int) -> bytes:

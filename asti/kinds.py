@@ -6,9 +6,9 @@ from the registry (``asti/registry.py``; docs/architecture.md tells the steps)."
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
-from . import news, pages, programs, regions
-from .editor.forms import NewsForm, PageForm, ProgramForm, RegionForm
-from .models import News, Page, Program, Region
+from . import news, pages, partners, programs, regions
+from .editor.forms import NewsForm, PageForm, PartnerForm, ProgramForm, RegionForm
+from .models import News, Page, Partner, Program, Region
 from .registry import Kind, kinds
 
 kinds.register(Kind(
@@ -27,4 +27,9 @@ kinds.register(Kind(
 kinds.register(Kind(
     "pages", Page, PageForm, pages.bp, "pages.page", pages.render_detail, _l("Page"),
     _l("Pages"), _l("New page"),
+))  # fmt: skip
+kinds.register(Kind(
+    "partners", Partner, PartnerForm, partners.bp, "partners.detail", partners.render_detail,
+    _l("Partner or donor"), _l("Partners"), _l("New partner or donor"),
+    list_endpoint="partners.index",
 ))  # fmt: skip

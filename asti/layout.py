@@ -3,16 +3,20 @@ search engines and link previews about itself (its description, Open Graph and T
 card tags, schema.org data), rendered by ``templates/partials/meta.html`` from
 ``page_meta()``, so no view has to prepare anything; and the dates those read."""
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import g, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
+from sqlalchemy.exc import SQLAlchemyError
 
 from .config import LANGUAGES
-from .i18n import Localized, alternates, negotiate, photo_text
-from .models import News
+from .extensions import db
+from .i18n import Localized, PhotoText, alternates, chain, negotiate, photo_text
+from .models import Image, News, Setting
+from .pagecache.state import per_version
 
 #: Open Graph names locales with a territory; ours are those of Tajikistan's three readers.
 OG_LOCALES = {"tg": "tg_TJ", "ru": "ru_RU", "en": "en_US"}
@@ -52,15 +56,129 @@ def image_url(item) -> str | None:
     return url_for("pages.media", filename=item.image.fallback, _external=True)
 
 
+#: The site settings (``Setting`` rows ``site.<key>``) that administrators fill in the editor:
+#: texts per language (``name.tg``, ``address.ru`` ...), then the same in every language.
+SITE = "site."
+SITE_TEXTS = ("name", "description", "address")
+SOCIAL = {"facebook": "Facebook", "telegram": "Telegram", "instagram": "Instagram",
+          "youtube": "YouTube"}  # fmt: skip
+
+
+def telephone(number: str) -> str:
+    """A ``tel:`` link of a number as written ("+992 (3422) 6-75-71"): its digits, and the
+    plus of an international number."""
+    return "tel:" + re.sub(r"[^\d+]", "", number)
+
+
+@dataclass
+class Site:
+    """The organisation as the site settings describe it, in one language: what the
+    header, the footer, the contacts page and schema.org data show. A text missing in that
+    language comes from the next language of its chain (``PhotoText.is_fallback``)."""
+
+    name: PhotoText
+    description: PhotoText
+    address: PhotoText | None = None
+    #: (the number as written, its ``tel:`` link)
+    phones: list[tuple[str, str]] = field(default_factory=list)
+    email: str = ""
+    #: (the network's name, the address of the organisation's page there)
+    social: list[tuple[str, str]] = field(default_factory=list)
+    #: An uploaded logo (a photo of the library); without one, the drawn wordmark.
+    logo: "Logo | None" = None
+    #: Where the office is (latitude, longitude), for the contacts page's map.
+    office: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True)
+class Logo:
+    """An uploaded logo as pages show it: its JPEG rendition (every browser reads it) and
+    its size, named as ``Image``'s."""
+
+    fallback: str
+    width: int
+    height: int
+
+
+def stored_settings() -> tuple[dict[str, str], Logo | None]:
+    values = Setting.values(SITE)
+    logo = values.get("logo", "")
+    image = db.session.get(Image, int(logo)) if logo.isdecimal() else None
+    return values, image and Logo(image.fallback, image.width, image.height)
+
+
+def load_site(lang: str) -> Site:
+    # Every page shows them: read once per content version (a save of the settings is a
+    # change of the content), not once per page.
+    try:
+        values, logo = per_version("site settings", stored_settings)
+    except SQLAlchemyError:  # the error page of a database failure must still render
+        db.session.rollback()
+        values, logo = {}, None
+
+    def text(name: str, default: str | None = None) -> PhotoText | None:
+        for code in chain(lang):
+            if values.get(f"{name}.{code}"):
+                return PhotoText(values[f"{name}.{code}"], code, code != lang)
+        return PhotoText(default, lang, False) if default else None
+
+    try:
+        office = float(values["latitude"]), float(values["longitude"])
+    except (KeyError, ValueError):
+        office = None
+    return Site(
+        name=text("name", _("Public Organization “ASTI”")),
+        description=text("description", default_description()),
+        address=text("address"),
+        phones=[
+            (n.strip(), telephone(n)) for n in values.get("phones", "").splitlines() if n.strip()
+        ],
+        email=values.get("email", ""),
+        social=[(label, values[key]) for key, label in SOCIAL.items() if values.get(key)],
+        logo=logo,
+        office=office,
+    )
+
+
+def site() -> Site:
+    """The site settings in the page's language, read once per request."""
+    if "site" not in g:
+        g.site = load_site(g.get("lang") or negotiate())
+    return g.site
+
+
+def default_description() -> str:
+    return _(
+        "Community security, youth and peace-building programs in the Ferghana valley, "
+        "often across the Tajik–Kyrgyz border."
+    )
+
+
 def organization(lang: str) -> dict:
-    """ASTI as schema.org sees it, named in the page's language."""
-    return {
+    """ASTI as schema.org sees it, named in the page's language, with the contact details
+    of the site settings."""
+    about = site()
+    logo = (
+        url_for("pages.media", filename=about.logo.fallback, _external=True)
+        if about.logo
+        else url_for("static", filename="favicon.svg", _external=True)
+    )
+    data = {
         "@type": "Organization",
-        "name": _("Public Organization “ASTI”"),
+        "name": about.name.value,
         "alternateName": _("ASTI"),
         "url": url_for("pages.home", lang=lang, _external=True),
-        "logo": url_for("static", filename="favicon.svg", _external=True),
+        "logo": logo,
     }
+    if about.address:
+        data["address"] = about.address.value
+    if about.phones:
+        data["telephone"] = about.phones[0][0]
+    if about.email:
+        data["email"] = about.email
+    if about.social:
+        data["sameAs"] = [url for _name, url in about.social]
+    return data
 
 
 @dataclass
@@ -87,18 +205,15 @@ def page_meta(shown: Localized | None = None, title: str = "") -> PageMeta:
     canonical = g.get("canonical") or request.host_url.rstrip("/") + alternates()[lang]
     meta = PageMeta(
         title=Markup(title).striptags(),
-        description=_(
-            "Community security, youth and peace-building programs in the Ferghana valley, "
-            "often across the Tajik–Kyrgyz border."
-        ),
-        description_lang=None,
+        description=site().description.value,
+        description_lang=site().description.lang if site().description.is_fallback else None,
         type="website",
         url=canonical,
         locale=OG_LOCALES[lang],
         locale_alternates=[OG_LOCALES[code] for code in LANGUAGES if code != lang],
     )
     if request.endpoint == "pages.home":
-        meta.title = _("Public Organization “ASTI”")
+        meta.title = site().name.value
         meta.json_ld = {
             "@context": "https://schema.org",
             **organization(lang),
@@ -144,4 +259,5 @@ def page_meta(shown: Localized | None = None, title: str = "") -> PageMeta:
 
 def init_app(app) -> None:
     app.add_template_global(page_meta)
+    app.add_template_global(site)
     app.add_template_filter(w3c)

@@ -233,6 +233,10 @@ class Publishable:
     #: the gallery's photos (``photos``) when it has any.
     image_id: Mapped[int | None] = mapped_column(ForeignKey("image.id", ondelete="SET NULL"))
 
+    #: Its links to items of other kinds, chosen in its form: the form field (a list of
+    #: ids) and the relationship it fills, such as ``{"region_ids": "regions"}``.
+    links: dict[str, str] = {}
+
     translation_class = RelatedModel("translations")
     photo_class = RelatedModel("photos")
 
@@ -280,8 +284,14 @@ class Publishable:
     @classmethod
     def newest_first(cls, text: bool = False):
         """The visible items, newest first: the news lists, the home page and the feed; with
-        their full text only if asked (``text``), since lists never show it."""
-        query = select(cls).where(cls.visible()).order_by(cls.published_at.desc(), cls.id.desc())
+        their full text only if asked (``text``), since lists never show it, and with their
+        lead photo, which each card shows."""
+        query = (
+            select(cls)
+            .where(cls.visible())
+            .order_by(cls.published_at.desc(), cls.id.desc())
+            .options(joinedload(cls.image))
+        )
         if not text:
             texts = cls.translation_class
             query = query.options(
@@ -376,6 +386,8 @@ class News(Publishable, db.Model):
     program: Mapped["Program | None"] = relationship(back_populates="news")
     regions: Mapped[list["Region"]] = relationship(secondary=news_region, back_populates="news")
 
+    links = {"region_ids": "regions"}
+
     @classmethod
     def page_options(cls):
         return with_links(cls.program), with_links(cls.regions), *super().page_options()
@@ -399,6 +411,11 @@ class Program(Publishable, db.Model):
         secondary=program_region, back_populates="programs"
     )
     news: Mapped[list[News]] = relationship(back_populates="program")
+    partners: Mapped[list["Partner"]] = relationship(
+        secondary="partner_program", back_populates="programs"
+    )
+
+    links = {"region_ids": "regions"}
 
     @classmethod
     def page_options(cls):
@@ -420,6 +437,39 @@ class ProgramTranslation(Translation, db.Model):
     @validates("donor", "partners", "goals", "results")
     def _written_more(self, key, value):
         return self._written(key, value)
+
+
+partner_program = Table(
+    "partner_program",
+    db.metadata,
+    Column("partner_id", ForeignKey("partner.id", ondelete="CASCADE"), primary_key=True),
+    Column("program_id", ForeignKey("program.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Partner(Publishable, db.Model):
+    """A partner or donor of ASTI's programs: its name per language (the text's title), its
+    logo (the lead photo) and its own website."""
+
+    #: Its own website, linked from its page.
+    website: Mapped[str] = mapped_column(String(500), default="")
+    programs: Mapped[list[Program]] = relationship(
+        secondary=partner_program, back_populates="partners"
+    )
+
+    links = {"program_ids": "programs"}
+
+    @classmethod
+    def page_options(cls):
+        return with_links(cls.programs), *super().page_options()
+
+
+class PartnerPhoto(Photo, db.Model):
+    pass
+
+
+class PartnerTranslation(Translation, db.Model):
+    pass
 
 
 #: What a region is, by its ``kind``.
@@ -804,7 +854,7 @@ class Setting(db.Model):
     """Site-wide settings that administrators change in the editor, one row each."""
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[str] = mapped_column(String(200))
+    value: Mapped[str] = mapped_column(Text)
 
     @classmethod
     def flag(cls, key: str) -> bool:
@@ -814,6 +864,21 @@ class Setting(db.Model):
     @classmethod
     def set_flag(cls, key: str, on: bool) -> None:
         db.session.merge(cls(key=key, value="1" if on else "0"))
+
+    @classmethod
+    def values(cls, prefix: str) -> dict[str, str]:
+        """The settings whose keys start with ``prefix``, by the rest of their key."""
+        rows = db.session.execute(select(cls.key, cls.value).where(cls.key.startswith(prefix)))
+        return {key.removeprefix(prefix): value for key, value in rows}
+
+    @classmethod
+    def store(cls, prefix: str, values: dict[str, str]) -> None:
+        """Set the settings ``prefix + key``; an empty value removes its row."""
+        for key, value in values.items():
+            if value:
+                db.session.merge(cls(key=prefix + key, value=value))
+            elif (row := db.session.get(cls, prefix + key)) is not None:
+                db.session.delete(row)
 
 
 #: Every account must sign in with two factors (a ``Setting``).

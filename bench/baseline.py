@@ -18,11 +18,13 @@ again with
     .venv/bin/python -m bench.baseline
 """
 
+import dataclasses
 import functools
 import hashlib
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from flask import Flask, g, render_template, request
@@ -42,6 +44,7 @@ LINKED = {
     "regions.index": "/<lang>/regions/",
     "search.results": "/<lang>/search/",
     "feeds.atom": "/<lang>/news/feed.atom",
+    "partners.index": "/<lang>/partners/",
 }
 #: Babel's date patterns that the page uses, in English (the page's language).
 DATE_FORMATS = {
@@ -86,6 +89,7 @@ def snapshot(app, path: str) -> dict:
         root = request.host_url.rstrip("/")
         shown, news = seen["shown"], seen["shown"].item
         meta = vars(app.jinja_env.globals["page_meta"](shown, shown.t.title))
+        site = dataclasses.asdict(app.jinja_env.globals["site"]())
         data = {
             "lang": shown.lang,
             "languages": list(LANGUAGES),
@@ -96,6 +100,7 @@ def snapshot(app, path: str) -> dict:
             "hreflang": g.language_versions,
             "canonical": g.canonical,
             "meta": meta,
+            "site": site,
             "shown": localized(shown, "body_html")
             | {
                 "notice": str(shown.notice),
@@ -196,6 +201,8 @@ def create_app(data: dict) -> Flask:
     def dateformat(fmt: str):
         return lambda value: DATE_FORMATS[fmt](value.replace(tzinfo=UTC).astimezone(zone))
 
+    # The site settings, with attributes as the layout reads them.
+    site = json.loads(json.dumps(data["site"]), object_hook=lambda d: SimpleNamespace(**d))
     env = app.jinja_env
     env.add_extension("jinja2.ext.i18n")
     env.install_null_translations(newstyle=True)
@@ -212,6 +219,7 @@ def create_app(data: dict) -> Flask:
         },
         absolute=lambda path: request.host_url.rstrip("/") + path,
         page_meta=lambda shown, title: meta_at(request.host_url.rstrip("/")),
+        site=lambda: site,
     )
 
     for endpoint, rule in LINKED.items():

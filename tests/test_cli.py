@@ -1,19 +1,36 @@
 """The `flask --app asti` commands, run for real against SQLite files."""
 
+import re
+import shutil
 import sqlite3
 from datetime import date
+from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
+from PIL import Image as Pil
 from sqlalchemy import select, text
 
 from asti import demo
 from asti.config import PROJECT_ROOT
 from asti.extensions import db
-from asti.models import LegacyRedirect, News, NewsTranslation, Page, Program, Region, User
+from asti.models import (
+    Image,
+    LegacyRedirect,
+    News,
+    NewsTranslation,
+    Page,
+    Partner,
+    Program,
+    Region,
+    User,
+)
 from tests.fixtures.apps import dispose, make_app
+from tests.fixtures.html import get_page
 from tests.fixtures.items import all_rows, count
+from tests.fixtures.pagetypes import photo_file
 from tests.fixtures.server import flask_cli, site_env
+from tests.fixtures.staff import create
 
 PASSWORD = "correct horse battery"
 MIGRATIONS = PROJECT_ROOT / "asti" / "migrations"
@@ -40,14 +57,15 @@ def test_seed_demo_on_empty_database(fresh):
     """init-db then seed-demo twice gives the demo content once."""
     runner = fresh.test_cli_runner()
     assert runner.invoke(args=["init-db"]).exit_code == 0
-    specs = [demo.NEWS, demo.PROGRAMS, demo.REGIONS, demo.PAGES]
+    specs = [demo.NEWS, demo.PROGRAMS, demo.REGIONS, demo.PAGES, demo.PARTNERS]
     added = sum(map(len, specs)) + len(demo.legacy_redirects())  # the old site's addresses
     assert (
         f"Demo content: {added} items and old addresses added."
         in runner.invoke(args=["seed-demo"]).output
     )
     assert runner.invoke(args=["seed-demo"]).output.strip() == "Demo content present."
-    assert [count(fresh, m) for m in (News, Program, Region, Page)] == list(map(len, specs))
+    models = (News, Program, Region, Page, Partner)
+    assert [count(fresh, m) for m in models] == list(map(len, specs))
     assert count(fresh, LegacyRedirect) == len(demo.legacy_redirects()) == 23
     with fresh.app_context():
         ru_only = db.session.scalar(
@@ -211,3 +229,67 @@ def test_models_and_migrations_agree(app, runner):
     """The migrations build exactly the schema the models describe (no pending change)."""
     result = runner.invoke(args=["db", "check"])
     assert result.exit_code == 0, result.output
+
+
+def uploaded(app, admin, title: str, number: int) -> tuple[str, Path]:
+    """A news item published with one 2000 × 1500 photo through the editor's form: the
+    photo's key and its folder."""
+    upload = (photo_file(number, (2000, 1500)), f"photo-{number}.jpg")
+    create(admin, "news", {"en-title": title, "upload": [upload]})
+    with app.app_context():
+        key = db.session.scalar(select(Image.key).where(Image.name == f"photo-{number}.jpg"))
+    return key, Path(app.instance_path) / "media" / key
+
+
+def served(client, url) -> int:
+    with client.get(url) as response:
+        return response.status_code
+
+
+def test_regenerate_renditions_writes_what_is_missing(app, admin, client, runner):
+    """A photo stored before its 720 px file existed (here: that file deleted) is linked
+    from its article but not found; the command writes it, 720 px wide, and a second run
+    writes nothing."""
+    key, folder = uploaded(app, admin, "Field visit", 1)
+    srcset = get_page(client, "/en/news/field-visit/").find("source", type="image/webp")[0]
+    assert f"/media/{key}/720.webp 720w" in srcset["srcset"]
+    (folder / "720.webp").unlink()
+    assert served(client, f"/media/{key}/720.webp") == 404
+    before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+
+    result = runner.invoke(args=["regenerate-renditions"])
+
+    assert result.exit_code == 0, result.output
+    assert f"({key}): wrote 720.webp" in result.output
+    assert result.output.endswith("Rendition files written: 1.\n")
+    with Pil.open(folder / "720.webp") as made:
+        assert (made.format, made.size) == ("WEBP", (720, 540))
+    assert served(client, f"/media/{key}/720.webp") == 200
+    after = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    assert after.keys() == before.keys() | {"720.webp"}
+    assert {name: after[name] for name in before} == before  # the others untouched
+
+    again = runner.invoke(args=["regenerate-renditions"])
+
+    assert again.exit_code == 0, again.output
+    assert again.output == "Rendition files written: 0.\n"
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == after
+
+
+def test_regenerate_renditions_reports_a_missing_folder(app, admin, runner):
+    """A photo whose folder is gone is reported, the other photos are completed all the
+    same, and the command ends with a non-zero status."""
+    lost, lost_folder = uploaded(app, admin, "Lost photo", 1)
+    kept, kept_folder = uploaded(app, admin, "Kept photo", 2)
+    shutil.rmtree(lost_folder)
+    (kept_folder / "720.webp").unlink()
+
+    result = runner.invoke(args=["regenerate-renditions"])
+
+    assert result.exit_code != 0
+    assert re.search(rf"Photo \d+ \({lost}\): the folder .*{lost} is missing", result.output)
+    assert f"({kept}): wrote 720.webp" in result.output
+    assert "Rendition files written: 1." in result.output
+    assert "Photos that could not be completed: 1 (see above)." in result.output
+    assert (kept_folder / "720.webp").is_file()
+    assert not lost_folder.exists()

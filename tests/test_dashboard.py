@@ -159,12 +159,13 @@ def test_menu_is_grouped_and_administration_only_for_admins(admin, editor):
             "Programs",
             "Regions",
             "Pages",
+            "Partners",
             "Photo library",
             "Translations",
             "Trash",
         ],
         "Site": ["Old addresses", "View the site"],
-        "Administration": ["Users", "Audit log"],
+        "Administration": ["Site settings", "Users", "Audit log"],
         "Account": ["Your account", "Log out"],
     }
     assert "Administration" not in menu_groups(editor)
@@ -241,7 +242,7 @@ def test_on_a_desktop_the_menu_is_open(browser, live_site):
         menu = page.get_by_role("navigation", name="Editor menu")
         expect(menu.get_by_text("Menu", exact=True)).to_be_hidden()
         shown = page.evaluate(VISIBLE_ENTRIES)
-        assert len(shown) == 14 and rows(shown) <= 2, shown
+        assert len(shown) == 16 and rows(shown) <= 2, shown
         menu.get_by_role("link", name="Trash", exact=True).focus()
         menu.get_by_role("link", name="Trash", exact=True).press("Enter")
         expect(page).to_have_url(f"{live_site}/editor/trash/")

@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from asti import demo
 from asti.extensions import db
-from asti.models import LegacyRedirect, Page, Program, Region, legacy_paths
+from asti.layout import SITE
+from asti.models import LegacyRedirect, Partner, Program, Region, Setting, legacy_paths
 from tests.fixtures.html import Page as Html
 from tests.fixtures.html import get_page, html_of
 from tests.fixtures.items import by_slug
@@ -210,13 +211,14 @@ def to_check(client) -> dict[str, list[tuple[str, str]]]:
 
 def test_to_check_lists_what_the_content_does_not_establish(app, admin):
     """Programs without donor, start or an end date that confirms their status, places off
-    the map, and a contacts page without telephone or e-mail: each line links to the forms."""
+    the map, partners without a website, and site settings without address, telephone or
+    e-mail: each line links to the forms."""
     with app.app_context():
         ids = {
             "security": by_slug(Program, "community-security-in-the-ferghana-valley").id,
             "skills": by_slug(Program, "skills-for-future-and-transition-to-work-life").id,
         }
-        contacts = db.session.scalar(select(Page.id).where(Page.key == "contacts"))
+        unicef = by_slug(Partner, "unicef-tajikistan").id
         batken = by_slug(Region, "batken-region").id
     lines = to_check(admin)
     skills = ("Skills for future and transition to work life", f"/editor/programs/{ids['skills']}")
@@ -228,10 +230,13 @@ def test_to_check_lists_what_the_content_does_not_establish(app, admin):
     off_map = lines["14 places have no point on the regions map:"]
     assert ("Batken region", f"/editor/regions/{batken}") in off_map
     assert ("Chorkuh jamoat" in dict(off_map)) and "Isfara" not in dict(off_map)
-    assert lines["The contacts page gives no telephone number:"] == [
-        ("Contacts", f"/editor/pages/{contacts}")
+    assert lines["1 partner or donor has no website:"] == [
+        ("UNICEF Tajikistan", f"/editor/partners/{unicef}")
     ]
-    assert "The contacts page gives no e-mail address:" in lines
+    settings = [("Site settings", "/editor/settings/")]
+    assert lines["The site settings give no telephone number."] == settings
+    assert lines["The site settings give no e-mail address."] == settings
+    assert lines["The site settings give no address of the office."] == settings
     assert not [label for label in lines if "no donor" in label]
 
     # Staff fill in what was missing: the lines go.
@@ -243,8 +248,9 @@ def test_to_check_lists_what_the_content_does_not_establish(app, admin):
         skills_program.translations["tg"].donor = "  "
         db.session.get(Region, batken).latitude = 39.77
         db.session.get(Region, batken).longitude = 71.3
-        page = db.session.get(Page, contacts)
-        page.translations["en"].body += "  \nTel. +992 (3422) 6-75-71  \noffice@example.org"
+        Setting.store(SITE, {"phones": "+992 00 000 0000", "email": "office@example.org"})
+        Setting.store(SITE, {"address.ru": "г. Худжанд"})
+        db.session.get(Partner, unicef).website = "https://example.org"
         # A program said to be current whose end has passed.
         security = db.session.get(Program, ids["security"])
         security.is_current, security.end_date = True, date(2014, 4, 1)
@@ -260,18 +266,4 @@ def test_to_check_lists_what_the_content_does_not_establish(app, admin):
         ("Community security in the Ferghana valley", f"/editor/programs/{ids['security']}")
     ]
     assert "13 places have no point on the regions map:" in lines
-    assert not [label for label in lines if "contacts page" in label]
-
-
-def test_a_date_is_not_a_telephone_number(app, admin):
-    """Years and dates in the contacts page are no telephone number; a ``tel:`` link is."""
-    with app.app_context():
-        page = db.session.scalar(select(Page).where(Page.key == "contacts"))
-        page.translations["en"].body += "  \nSince 18 September 1995 (registered 2005)."
-        db.session.commit()
-    assert "The contacts page gives no telephone number:" in to_check(admin)
-    with app.app_context():
-        page = db.session.scalar(select(Page).where(Page.key == "contacts"))
-        page.translations["ru"].body += "  \n[Позвонить](tel:+992000)"
-        db.session.commit()
-    assert "The contacts page gives no telephone number:" not in to_check(admin)
+    assert not [label for label in lines if "site settings" in label or "website" in label]

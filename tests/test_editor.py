@@ -61,7 +61,7 @@ from tests.fixtures.staff import (
 )
 
 LANGS = ("tg", "ru", "en")
-KINDS = ("news", "programs", "regions", "pages")
+KINDS = ("news", "programs", "regions", "pages", "partners")
 WRONG_LOGIN = "The email or password is not correct."
 
 
@@ -91,6 +91,7 @@ EDITOR_GETS = [
     "/editor/library/",
     "/editor/library/1",
     "/editor/library/1/delete",
+    "/editor/settings/",
 ]
 EDITOR_POSTS = [
     "/editor/news/new",
@@ -115,6 +116,7 @@ EDITOR_POSTS = [
     "/editor/library/",
     "/editor/library/1",
     "/editor/library/1/delete",
+    "/editor/settings/",
 ]
 OPEN_ENDPOINTS = {"editor.login", "editor.login_code", "editor.reset_password", "editor.language"}
 
@@ -533,9 +535,9 @@ def test_region_cannot_be_inside_its_own_subregion(app, admin):
 
 def test_create_a_page(app, admin, client):
     """A standing page answers at /<lang>/<key>/."""
-    create(admin, "pages", {"key": "partners", "en-title": "Our partners", "en-body": "Many."})
-    page = get_page(client, "/en/partners/")
-    assert page.text("h1") == "Our partners"
+    create(admin, "pages", {"key": "history", "en-title": "Our history", "en-body": "Long."})
+    page = get_page(client, "/en/history/")
+    assert page.text("h1") == "Our history"
 
 
 @pytest.mark.parametrize("key", ["news", "about"])
@@ -765,7 +767,7 @@ def test_photo_is_published_without_its_metadata(app, admin, client):
     img = html.find("img", alt="Farmers")[0]
     assert html.find_all("picture")
     files = [entry.split()[0] for entry in source["srcset"].split(", ")] + [img["src"]]
-    assert len(files) == 4  # 480, 960 and 1200 px WebP, and the JPEG fallback
+    assert len(files) == 5  # 480, 720, 960 and 1200 px WebP, and the JPEG fallback
     editor_thumbnail = get_page(admin, f"/editor/news/{item}").find("img")[0]["src"]
     for url in {*files, editor_thumbnail}:
         assert url.startswith("/media/")
@@ -774,7 +776,7 @@ def test_photo_is_published_without_its_metadata(app, admin, client):
         assert b"Exif" not in data, url
         assert not Image.open(io.BytesIO(data)).getexif(), url
     stored = [p for p in Path(app.instance_path, "media").rglob("*") if p.is_file()]
-    assert len(stored) == 4 and all(b"Exif" not in p.read_bytes() for p in stored)
+    assert len(stored) == 5 and all(b"Exif" not in p.read_bytes() for p in stored)
 
     edit(admin, "news", item, {"photos-0-remove": "y"})
     assert not get_page(client, "/en/news/field-visit/").find_all("picture")

@@ -96,16 +96,18 @@ def test_russian_only_article_is_only_under_ru(client):
 
 
 def test_sitemap_lists_the_lists_in_every_language(app, client):
-    """Home and the news, programs and regions lists, in each language, with alternates."""
+    """Home and the news, programs, regions and partners lists, in each language, with
+    alternates."""
     urls = sitemap(client)
-    for path in ("", "news/", "programs/", "regions/"):
+    lists = ("", "news/", "programs/", "regions/", "partners/")
+    for path in lists:
         versions = {lang: f"{HOST}/{lang}/{path}" for lang in LANGS}
         for loc in versions.values():
             assert urls[loc]["alternates"] == {**versions, "x-default": versions["tg"]}
             assert W3C.fullmatch(urls[loc]["lastmod"])
-    # Every text of every item, and 4 lists in 3 languages.
+    # Every text of every item, and the lists in 3 languages.
     items = sum((texts(app, kind.model) for kind in kinds), [])
-    assert len(urls) == sum(len(versions) - 1 for versions in items) + 4 * 3
+    assert len(urls) == sum(len(versions) - 1 for versions in items) + len(lists) * 3
 
 
 def test_sitemap_lastmod(app, client):

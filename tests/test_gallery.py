@@ -90,7 +90,9 @@ def test_gallery_shows_every_photo_in_order(client, article):
         img = thumbnail["img"]
         assert thumbnail["href"] == f"/media/{key}/1200.webp"
         assert re.fullmatch(
-            rf"/media/{key}/480\.webp 480w, /media/{key}/960\.webp 960w", img["srcset"]
+            rf"/media/{key}/480\.webp 480w, /media/{key}/720\.webp 720w, "
+            rf"/media/{key}/960\.webp 960w",
+            img["srcset"],
         )
         assert img["sizes"] and img["loading"] == "lazy"
         assert img["src"] == f"/media/{key}/fallback.jpg"

@@ -18,12 +18,15 @@ from PIL import Image, ImageDraw
 from PIL.PngImagePlugin import PngInfo
 from werkzeug.datastructures import FileStorage
 
+from asti import images
 from asti.config import Defaults
 from asti.images import (
     FALLBACK_WIDTH,
     RENDITION_WIDTHS,
     ImageRejected,
+    RenditionsIncomplete,
     StoredImage,
+    add_missing_renditions,
     limits_hint,
     rendition_path,
     rendition_widths,
@@ -103,7 +106,7 @@ def test_large_jpeg_gives_all_renditions(tmp_path):
     assert re.fullmatch(r"[0-9a-f]{16}", result.key)
     assert result == StoredImage(result.key, 1600, 1200, animated=False, bytes=len(data))
     stored = files(tmp_path, result)
-    assert set(stored) == {"480.webp", "960.webp", "1600.webp", "fallback.jpg"}
+    assert set(stored) == {"480.webp", "720.webp", "960.webp", "1600.webp", "fallback.jpg"}
     for width in RENDITION_WIDTHS:
         image = stored[f"{width}.webp"]
         assert image.format == "WEBP"
@@ -129,7 +132,7 @@ def test_medium_image_keeps_its_own_width_as_largest(tmp_path):
 
     assert (result.width, result.height) == (1000, 500)
     stored = files(tmp_path, result)
-    assert set(stored) == {"480.webp", "960.webp", "1000.webp", "fallback.jpg"}
+    assert set(stored) == {"480.webp", "720.webp", "960.webp", "1000.webp", "fallback.jpg"}
     assert stored["1000.webp"].size == (1000, 500)
     assert stored["fallback.jpg"].size == (960, 480)
 
@@ -141,9 +144,11 @@ def test_medium_image_keeps_its_own_width_as_largest(tmp_path):
         (300, (300,)),
         (480, (480,)),
         (700, (480, 700)),
-        (1000, (480, 960, 1000)),
-        (1600, (480, 960, 1600)),
-        (6000, (480, 960, 1600)),
+        (720, (480, 720)),
+        (800, (480, 720, 800)),
+        (1000, (480, 720, 960, 1000)),
+        (1600, (480, 720, 960, 1600)),
+        (6000, (480, 720, 960, 1600)),
     ],
 )
 def test_rendition_widths(width, widths):
@@ -190,9 +195,12 @@ def heif_exif(data: bytes) -> Image.Exif:
     return exif
 
 
-def assert_no_metadata(root, result):
-    """No EXIF (GPS...), XMP, comment or profile in any stored file, parsed or raw."""
+def assert_no_metadata(root, result, names=None):
+    """No EXIF (GPS...), XMP, comment or profile in any stored file (or in those ``names``),
+    parsed or raw."""
     for name, image in files(root, result).items():
+        if names is not None and name not in names:
+            continue
         assert len(image.getexif()) == 0, name
         assert not image.getexif().get_ifd(0x8825), name
         leaked = {"exif", "xmp", "XML:com.adobe.xmp", "comment", "icc_profile", "Location"}
@@ -212,7 +220,7 @@ def test_metadata_never_survives(tmp_path, kind):
 
     result = store(data, tmp_path)
 
-    assert len(files(tmp_path, result)) == 4
+    assert len(files(tmp_path, result)) == 5  # 480, 720, 960, 1200 px WebP and the JPEG
     assert_no_metadata(tmp_path, result)
 
 
@@ -326,7 +334,7 @@ def test_large_phone_photo_is_scaled_down_not_refused(tmp_path):
     assert (result.width, result.height) == (1600, 1067)
     assert result.bytes == len(data)
     stored = files(tmp_path, result)
-    assert set(stored) == {"480.webp", "960.webp", "1600.webp", "fallback.jpg"}
+    assert set(stored) == {"480.webp", "720.webp", "960.webp", "1600.webp", "fallback.jpg"}
     assert stored["1600.webp"].size == (1600, 1067)
 
 
@@ -359,7 +367,7 @@ def test_png_with_transparency(tmp_path, data):
 
     assert (result.width, result.height) == (800, 600)
     stored = files(tmp_path, result)
-    assert set(stored) == {"480.webp", "800.webp", "fallback.jpg"}
+    assert set(stored) == {"480.webp", "720.webp", "800.webp", "fallback.jpg"}
     webp = stored["800.webp"]
     assert webp.mode == "RGBA"  # WebP keeps the transparency
     assert webp.getpixel((10, 300))[3] == 0
@@ -418,6 +426,110 @@ def test_a_missing_rendition_is_written_again(tmp_path):
 
     assert store(data, tmp_path) == result
     assert files(tmp_path, result)["960.webp"].size == (960, 720)
+
+
+def stored_before_720(root, monkeypatch, size=(2000, 1500)) -> StoredImage:
+    """A photo stored by the previous version, whose widths were 480, 960 and 1600."""
+    with monkeypatch.context() as before:
+        before.setattr(images, "RENDITION_WIDTHS", (480, 960, 1600))
+        return store(image_bytes(picture(size), "JPEG", quality=90), root)
+
+
+def test_missing_renditions_are_added_from_the_largest(tmp_path, monkeypatch):
+    """A photo stored before 720 px was a width gets its 720 px file, from the 1600 px one;
+    a second run writes nothing and leaves every file as it was."""
+    result = stored_before_720(tmp_path, monkeypatch)
+    assert set(files(tmp_path, result)) == {"480.webp", "960.webp", "1600.webp", "fallback.jpg"}
+
+    assert add_missing_renditions(tmp_path, result.key, result.width) == ["720.webp"]
+
+    stored = files(tmp_path, result)
+    assert set(stored) == {f"{w}.webp" for w in RENDITION_WIDTHS} | {"fallback.jpg"}
+    assert stored["720.webp"].format == "WEBP"
+    assert stored["720.webp"].size == (720, 540)
+    red, green, blue = stored["720.webp"].convert("RGB").getpixel((20, 20))  # the red block
+    assert red > 200 and green < 60 and blue < 60
+    assert not [p.name for p in (tmp_path / result.key).iterdir() if p.name.startswith(".")]
+    written = {p.name: p.stat().st_mtime_ns for p in (tmp_path / result.key).iterdir()}
+
+    assert add_missing_renditions(tmp_path, result.key, result.width) == []
+    assert {p.name: p.stat().st_mtime_ns for p in (tmp_path / result.key).iterdir()} == written
+
+
+def test_missing_fallback_and_renditions_of_a_narrower_photo(tmp_path, monkeypatch):
+    """A 1000 px photo: its 720 px file and a lost JPEG fallback are written, at the sizes an
+    upload gives them; a 700 px photo needs nothing new (never scaled up)."""
+    medium = stored_before_720(tmp_path, monkeypatch, (1000, 500))
+    (tmp_path / medium.key / "fallback.jpg").unlink()
+    narrow = stored_before_720(tmp_path, monkeypatch, (700, 350))
+
+    written = add_missing_renditions(tmp_path, medium.key, medium.width)
+
+    assert written == ["720.webp", "fallback.jpg"]
+    stored = files(tmp_path, medium)
+    assert stored["720.webp"].size == (720, 360)
+    assert (stored["fallback.jpg"].format, stored["fallback.jpg"].size) == ("JPEG", (960, 480))
+    assert add_missing_renditions(tmp_path, narrow.key, narrow.width) == []
+    assert set(files(tmp_path, narrow)) == {"480.webp", "700.webp", "fallback.jpg"}
+
+
+def test_added_renditions_carry_no_metadata(tmp_path):
+    """Even if the largest stored file carried metadata, what is made from it does not: it
+    is encoded from a fresh image of its pixels, as an upload is."""
+    result = store(image_bytes(picture((2000, 1500)), "JPEG"), tmp_path)
+    folder = tmp_path / result.key
+    with Image.open(folder / "1600.webp") as largest:
+        planted = image_bytes(largest, "WEBP", exif=gps_exif(), xmp=XMP.encode())
+    assert SECRET.encode() in planted
+    (folder / "1600.webp").write_bytes(planted)
+    (folder / "720.webp").unlink()
+    (folder / "fallback.jpg").unlink()
+
+    assert add_missing_renditions(tmp_path, result.key, 1600) == ["720.webp", "fallback.jpg"]
+    assert_no_metadata(tmp_path, result, names={"720.webp", "fallback.jpg"})
+
+
+def test_the_largest_is_never_made_from_a_smaller_one(tmp_path):
+    """The 1600 px file lost: the smaller ones are made from the 960 px one, and the 1600 px
+    one is reported, not scaled up."""
+    result = store(image_bytes(picture((2000, 1500)), "JPEG"), tmp_path)
+    for name in ("1600.webp", "720.webp"):
+        (tmp_path / result.key / name).unlink()
+
+    with pytest.raises(RenditionsIncomplete, match=r"1600\.webp .*960\.webp \(960 px\)") as caught:
+        add_missing_renditions(tmp_path, result.key, result.width)
+
+    assert caught.value.written == ["720.webp"]
+    assert set(files(tmp_path, result)) == {"480.webp", "720.webp", "960.webp", "fallback.jpg"}
+    assert files(tmp_path, result)["720.webp"].size == (720, 540)
+
+
+def test_what_cannot_be_completed_is_reported(tmp_path):
+    """A missing folder, a folder without any WebP, a damaged largest file: an OSError that
+    says which, and nothing written."""
+    with pytest.raises(RenditionsIncomplete, match="is missing"):
+        add_missing_renditions(tmp_path, "0123456789abcdef", 1600)
+
+    empty = tmp_path / "00000000000000aa"
+    empty.mkdir()
+    (empty / "fallback.jpg").write_bytes(image_bytes(picture((960, 720)), "JPEG"))
+    with pytest.raises(RenditionsIncomplete, match="no WebP"):
+        add_missing_renditions(tmp_path, empty.name, 1600)
+    assert [p.name for p in empty.iterdir()] == ["fallback.jpg"]
+
+    result = store(image_bytes(picture((2000, 1500)), "JPEG"), tmp_path)
+    (tmp_path / result.key / "720.webp").unlink()
+    (tmp_path / result.key / "1600.webp").write_bytes(b"RIFF\0\0\0\0WEBPVP8 cut short")
+    with pytest.raises(OSError, match="cannot be read") as caught:
+        add_missing_renditions(tmp_path, result.key, result.width)
+    assert caught.value.written == []
+    assert "720.webp" not in os.listdir(tmp_path / result.key)
+
+
+@pytest.mark.parametrize("key", ["../../etc", "0123456789ABCDEF", "0123456789abcdef/.."])
+def test_added_renditions_stay_in_the_media_folder(tmp_path, key):
+    with pytest.raises(ValueError, match="not an image key"):
+        add_missing_renditions(tmp_path / "media", key, 1600)
 
 
 def test_a_failed_write_leaves_no_file(tmp_path, monkeypatch):

@@ -23,6 +23,8 @@ from tests.fixtures.html import Page, error, form_fields, html_of
 from tests.fixtures.staff import add_account, edit, staff_client
 
 LANGS = ("tg", "ru", "en")
+#: The regions page's two views of the map: the whole drawing, and a phone's part of it.
+VIEWS = ("full", "small")
 MAP_NAMES = {
     "tg": "Харитаи минтақаҳои фаъолият",
     "ru": "Карта регионов деятельности",
@@ -35,10 +37,12 @@ MAPPED = sum("latitude" in spec for spec in demo.REGIONS)
 
 
 class MapLinks(HTMLParser):
-    """The inline map of a page: its attributes and title, each link in it (attributes,
-    <title>, the lines of its visible name), and every visible text, lines joined by spaces."""
+    """The inline map of a page, one of its views (the regions page has two: the whole
+    drawing, ``full``, and on a phone the part where the places are, ``small``): its
+    attributes and title, each link in it (attributes, <title>, the lines of its visible
+    name), and every visible text, lines joined by spaces."""
 
-    def __init__(self, html: str):
+    def __init__(self, html: str, view: str = "full"):
         super().__init__(convert_charrefs=True)
         self.svg: dict | None = None
         self.title = ""
@@ -46,12 +50,14 @@ class MapLinks(HTMLParser):
         self.texts: list[str] = []
         self._in_svg = self._in_title = self._in_text = self._in_tspan = False
         self._link = None
+        self._view = view
         self.feed(html)
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "svg":
-            self.svg, self._in_svg = a, True
+            if a.get("class") == f"map-{self._view}":  # not the logo, nor the other view
+                self.svg, self._in_svg = a, True
         elif not self._in_svg:
             return
         elif tag == "a":
@@ -110,33 +116,39 @@ def mapped_regions(app, lang) -> dict[str, tuple[str, str]]:
 @pytest.mark.parametrize("lang", LANGS)
 def test_map_in_each_language(app, client, lang):
     """The map is named in the page's language, and each region with coordinates is one link
-    to its page in that language, named (title and label) in that language."""
-    html, found = regions_page(client, lang)
-    assert found.svg is not None, "no map on the regions page"
-    assert found.svg["role"] == "group"
-    assert Page(html).text("title", id=found.svg["aria-labelledby"]) == MAP_NAMES[lang]
-    assert found.title.startswith(MAP_NAMES[lang])
-    assert Page(html).text("desc", id=found.svg["aria-describedby"])
+    to its page in that language, named (title and label) in that language: in the whole
+    drawing and in the phone's view of it alike."""
+    html, _ = regions_page(client, lang)
     expected = mapped_regions(app, lang)
     assert len(expected) == MAPPED  # every demo region with a known place has its point
-    hrefs = [link["attrs"]["href"] for link in found.links]
-    assert sorted(hrefs) == sorted(expected)
-    for link in found.links:
-        title, _ = expected[link["attrs"]["href"]]
-        assert link["title"] == title
-        assert " ".join(link["lines"]) == title
-        assert "lang" not in link["attrs"]  # every demo region has a text in every language
-        assert re.fullmatch(rf"/{lang}/regions/[a-z0-9-]+/", link["attrs"]["href"])
+    for view in VIEWS:
+        found = MapLinks(html, view)
+        assert found.svg is not None, f"no {view} map on the regions page"
+        assert found.svg["role"] == "group"
+        assert Page(html).text("title", id=found.svg["aria-labelledby"]) == MAP_NAMES[lang]
+        assert found.title.startswith(MAP_NAMES[lang])
+        assert Page(html).text("desc", id=found.svg["aria-describedby"])
+        hrefs = [link["attrs"]["href"] for link in found.links]
+        assert sorted(hrefs) == sorted(expected)
+        for link in found.links:
+            title, _ = expected[link["attrs"]["href"]]
+            assert link["title"] == title
+            assert " ".join(link["lines"]) == title
+            assert "lang" not in link["attrs"]  # every demo region has a text in every language
+            assert re.fullmatch(rf"/{lang}/regions/[a-z0-9-]+/", link["attrs"]["href"])
 
 
 def test_links_come_in_the_order_of_the_list(client):
-    """Tab goes through the map's places in the order the list below names them."""
-    html, found = regions_page(client, "en")
+    """Tab goes through the map's places in the order the list below names them (in
+    either view: the stylesheet shows one of them)."""
+    html, _ = regions_page(client, "en")
     tree = html[html.index('<ul class="tree">') :]
     listed = [href for href in re.findall(r'<a href="([^"]+)"', tree) if "/regions/" in href]
-    mapped = {link["attrs"]["href"] for link in found.links}
-    assert len(listed) > len(mapped) == MAPPED  # the jamoats, say, are in the list only
-    assert [link["attrs"]["href"] for link in found.links] == [h for h in listed if h in mapped]
+    for view in VIEWS:
+        found = MapLinks(html, view)
+        mapped = {link["attrs"]["href"] for link in found.links}
+        assert len(listed) > len(mapped) == MAPPED  # the jamoats, say, are in the list only
+        assert [link["attrs"]["href"] for link in found.links] == [h for h in listed if h in mapped]
 
 
 def test_fallback_label_says_its_language(app, client):
@@ -146,15 +158,17 @@ def test_fallback_label_says_its_language(app, client):
         isfara = db.session.scalar(select(Region).where(Region.longitude == 70.625))
         del isfara.translations["en"]
         db.session.commit()
-    _, found = regions_page(client, "en")
+    html, _ = regions_page(client, "en")
     expected = mapped_regions(app, "en")
-    fallbacks = [link for link in found.links if "lang" in link["attrs"]]
-    assert len(fallbacks) == 1
-    link = fallbacks[0]
-    title, lang = expected[link["attrs"]["href"]]
-    assert lang != "en" and link["attrs"]["lang"] == lang
-    assert link["title"] == " ".join(link["lines"]) == title
-    assert link["attrs"]["href"].startswith("/en/regions/")
+    for view in VIEWS:
+        found = MapLinks(html, view)
+        fallbacks = [link for link in found.links if "lang" in link["attrs"]]
+        assert len(fallbacks) == 1
+        link = fallbacks[0]
+        title, lang = expected[link["attrs"]["href"]]
+        assert lang != "en" and link["attrs"]["lang"] == lang
+        assert link["title"] == " ".join(link["lines"]) == title
+        assert link["attrs"]["href"].startswith("/en/regions/")
 
 
 def test_surroundings_are_named_in_the_page_language(client):
@@ -178,6 +192,9 @@ def test_base_map_is_a_static_svg(client):
     image = Page(html).find("image")[0]
     assert re.fullmatch(r"/static/maps/ferghana-valley\.[0-9a-f]{10}\.svg", image["href"])
     assert (image["width"], image["height"]) == (str(regionmap.WIDTH), str(regionmap.HEIGHT))
+    # The phone's view shows a part of the same drawing.
+    x, y, width, height = map(float, MapLinks(html, "small").svg["viewbox"].split())
+    assert 0 <= x < x + width <= regionmap.WIDTH and 0 <= y < y + height <= regionmap.HEIGHT
     for url in (image["href"], "/static/maps/ferghana-valley.svg"):
         with client.get(url) as response:  # WhiteNoise sends the open file: close it
             assert response.status_code == 200
@@ -207,17 +224,51 @@ def test_points_on_the_map(app):
 @pytest.mark.parametrize("lang", LANGS)
 def test_names_do_not_cover_each_other(app, lang):
     """The demo's names, circles and the names around them never overlap, and all stay
-    within the map."""
+    within the map; in the phone's view too, within the part of the drawing it shows."""
     with app.test_request_context(f"/{lang}/regions/"):
         g.lang = lang
         shown = regionmap.region_map(db.session.scalars(select(Region)).all())
+        small = shown.small
         boxes = [m.label.box for m in shown.markers]
         boxes += [(m.x - 6, m.y - 6, m.x + 6, m.y + 6) for m in shown.markers if not m.area]
         boxes += [s.label.box for s in shown.surroundings]
-    for a, b in combinations(boxes, 2):
-        assert regionmap.overlap(a, b) == 0, (a, b)
+        circles = [regionmap.circle(m.x, m.y, small.dot) for m in shown.markers if not m.area]
+        small_boxes = [label.box for label in small.labels] + circles
+        small_boxes += [s.label.box for s in small.surroundings]
+    for found in (boxes, small_boxes):
+        for a, b in combinations(found, 2):
+            assert regionmap.overlap(a, b) == 0, (a, b)
     for box in boxes:
         assert regionmap.outside(box) == 0, box
+    for box in small_boxes:
+        assert regionmap.within(box, small.box), (box, small.box)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_phone_reads_the_names(app, lang):
+    """The phone's view is cut to the places, so that shown across a 360 px phone (328 px
+    inside the page's margins) its names come out at 12 px or more."""
+    with app.test_request_context(f"/{lang}/regions/"):
+        g.lang = lang
+        small = regionmap.region_map(db.session.scalars(select(Region)).all()).small
+    x, y, width, height = small.box
+    assert regionmap.SMALL_VIEW.font * 328 / width >= 12, small.box
+
+
+def test_the_office_on_its_part_of_the_map(app):
+    """The contacts page's map: the part of the drawing around the office, the office's
+    point in it, named, with its town when it is in one; none off the drawing."""
+    with app.test_request_context("/en/contacts/"):
+        g.lang = "en"
+        office = regionmap.office_map(40.283, 69.622, "ASTI")
+        assert regionmap.office_map(38.56, 68.78, "ASTI") is None  # Dushanbe
+    x, y, width, height = office.box
+    assert (width, height) == regionmap.OFFICE_VIEW
+    assert 0 <= x < x + width <= regionmap.WIDTH and 0 <= y < y + height <= regionmap.HEIGHT
+    assert (office.x, office.y) == regionmap.project(40.283, 69.622)
+    assert x < office.x < x + width and y < office.y < y + height
+    assert office.label.lines == ["ASTI", "Khujand"]
+    assert regionmap.within(office.label.box, office.box)
 
 
 def test_places_without_coordinates_stay_in_the_list(app, client):

@@ -24,6 +24,8 @@ def changes(page: Page) -> list[list[str]]:
     """The lines of "what changed" of each revision of a list, newest first."""
     cards = []
     for tag, attrs, text in page.tags:
+        if tag == "footer":
+            break
         if tag == "li" and attrs.get("class") == "card":
             cards.append([])
         elif tag == "li" and cards:

@@ -119,7 +119,8 @@ def test_rebuild_command(app, client, runner):
         db.session.commit()
     assert card_titles(search(client, "en", "upshift")) == []
     result = runner.invoke(args=["search-rebuild"])
-    items = len(demo.REGIONS) + len(demo.PROGRAMS) + len(demo.NEWS) + len(demo.PAGES)
+    specs = (demo.REGIONS, demo.PROGRAMS, demo.NEWS, demo.PAGES, demo.PARTNERS)
+    items = sum(map(len, specs))
     assert result.exit_code == 0 and f"{items} items" in result.output
     assert card_titles(search(client, "en", "upshift"))
 

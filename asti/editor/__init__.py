@@ -80,4 +80,4 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
 
 
-from . import auth, content, dashboard, history, media, redirects, twofactor, users  # noqa: E402, F401  (they add their routes to bp)
+from . import auth, content, dashboard, history, media, redirects, settings, twofactor, users  # noqa: E402, F401  (they add their routes to bp)

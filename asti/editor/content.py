@@ -64,8 +64,8 @@ def build_form(kind: Kind, item=None):
         data["version"] = item.version
         if item.published_at is not None:
             data["published_at"] = to_user_timezone(item.published_at).replace(tzinfo=None)
-        if hasattr(item, "regions"):
-            data["region_ids"] = [r.id for r in item.regions]
+        for field, relationship in kind.model.links.items():
+            data[field] = [linked.id for linked in getattr(item, relationship)]
         fields = kind.translation_model.text_fields()
         for lang, t in item.translations.items():
             data[lang] = {name: getattr(t, name) for name in fields}
@@ -81,8 +81,8 @@ def content_of(form, model) -> dict:
     ``published_at`` being the date typed, if any."""
     data = {c.name: form[c.name].data for c in item_columns(model) if c.name in form}
     data["published_at"] = to_utc(form.published_at.data) if form.published_at.data else None
-    if "region_ids" in form:
-        data["region_ids"] = form.region_ids.data
+    for field in model.links:
+        data[field] = form[field].data
     data["translations"] = {
         lang: section.form.content()
         for lang, section in form.sections()

@@ -2,7 +2,6 @@
 what was published last and what to check before the site goes live; and the translation
 matrix."""
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -15,7 +14,8 @@ from sqlalchemy.orm import aliased, selectinload
 
 from ..config import LANGUAGES
 from ..extensions import db
-from ..models import DRAFT, Page, Program, Region, Revision, User, utcnow
+from ..layout import SITE
+from ..models import DRAFT, Partner, Program, Region, Revision, Setting, User, utcnow
 from ..regions.map import on_map
 from ..registry import kinds
 from . import bp
@@ -127,11 +127,6 @@ def recently_published():
     return first(rows, key=lambda row: row[1].published_at, reverse=True)
 
 
-#: A telephone number in a text: a ``tel:`` link, or seven digits or more, maybe grouped
-#: by spaces, hyphens or brackets ("(37922) 6-75-71"); a year or a date is not one.
-PHONE = re.compile(r"tel:|\d(?:[\s()-]*\d){6,}")
-
-
 @dataclass
 class Check:
     """A line of "To check before going live": what is missing, and the items (kind, item)
@@ -139,13 +134,15 @@ class Check:
 
     label: str
     items: list = field(default_factory=list)
+    #: The line is about the site settings (linked to their page).
+    settings: bool = False
 
 
 def to_check(today: date) -> list[Check]:
     """What the content does not establish yet, found in the content itself: programs with
     no donor or no start date, or whose current/past status no end date confirms; places
-    with no point on the regions map; a contacts page without a telephone number or an
-    e-mail address. Only the lines that have items."""
+    with no point on the regions map; partners with no website; site settings without an
+    address, a telephone number or an e-mail address. Only the lines that have items."""
     programs = kinds.of(Program)
     live = db.session.scalars(Program.live().order_by(Program.id)).all()
     no_donor = [p for p in live if not any(t.donor.strip() for t in p.translations.values())]
@@ -162,11 +159,10 @@ def to_check(today: date) -> list[Check]:
         for r in db.session.scalars(Region.live().order_by(Region.id))
         if not on_map(r.latitude, r.longitude)
     ]
-    pages = kinds.of(Page)
-    contacts = db.session.scalar(Page.live().where(Page.key == "contacts"))
-    bodies = [t.body for t in contacts.translations.values()] if contacts else []
-    no_phone = [contacts] if contacts and not any(PHONE.search(b) for b in bodies) else []
-    no_email = [contacts] if contacts and not any("@" in b for b in bodies) else []
+    partners = kinds.of(Partner)
+    no_website = list(
+        db.session.scalars(Partner.live().where(Partner.website == "").order_by(Partner.id))
+    )
     lines = [
         (ngettext("%(num)s program has no donor:", "%(num)s programs have no donor:",
                   len(no_donor)), programs, no_donor),
@@ -184,10 +180,21 @@ def to_check(today: date) -> list[Check]:
         (ngettext("%(num)s place has no point on the regions map:",
                   "%(num)s places have no point on the regions map:",
                   len(off_map)), regions, off_map),
-        (_("The contacts page gives no telephone number:"), pages, no_phone),
-        (_("The contacts page gives no e-mail address:"), pages, no_email),
+        (ngettext("%(num)s partner or donor has no website:",
+                  "%(num)s partners and donors have no website:",
+                  len(no_website)), partners, no_website),
     ]  # fmt: skip
-    return [Check(label, [(kind, item) for item in items]) for label, kind, items in lines if items]
+    checks = [
+        Check(label, [(kind, item) for item in items]) for label, kind, items in lines if items
+    ]
+    site = Setting.values(SITE)
+    gaps = [
+        (any(site.get(f"address.{lang}") for lang in LANGUAGES),
+         _("The site settings give no address of the office.")),
+        (site.get("phones"), _("The site settings give no telephone number.")),
+        (site.get("email"), _("The site settings give no e-mail address.")),
+    ]  # fmt: skip
+    return checks + [Check(label, settings=True) for given, label in gaps if not given]
 
 
 @bp.get("/")

@@ -1,7 +1,9 @@
 """Editor forms. An item form has the shared fields and one section per language."""
 
+import re
+
 from flask import current_app
-from flask_babel import get_translations
+from flask_babel import get_translations, lazy_pgettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
@@ -333,17 +335,34 @@ class RegionsField(SelectMultipleField):
     """Regions as checkboxes grouped under their oblast (a long multiple select needs
     Ctrl+click, which few staff know). ``tree`` is what the template draws."""
 
+    model = Region
+    #: What the field says when there is nothing to choose.
+    empty = _l("No regions yet.")
+
     def __init__(self, label=None, validators=None, **kwargs):
         super().__init__(label, validators, coerce=int, **kwargs)
         self.tree = []
 
     def prepare(self, lang: str) -> None:
-        regions = list(db.session.scalars(Region.live()))
-        titles = {r.id: localize(r, lang).t.title for r in regions if r.translations}
-        regions = [r for r in regions if r.id in titles]
+        items = list(db.session.scalars(self.model.live()))
+        titles = {x.id: localize(x, lang).t.title for x in items if x.translations}
+        items = [x for x in items if x.id in titles]
         self.choices = options(titles.items())
         self.titles = titles
-        self.tree = Region.tree(regions)
+        self.tree = self.arrange(items)
+
+    def arrange(self, items):
+        return Region.tree(items)
+
+
+class ProgramsField(RegionsField):
+    """Programs as checkboxes, in the order of their titles."""
+
+    model = Program
+    empty = _l("No programs yet.")
+
+    def arrange(self, items):
+        return [(p, []) for p in sorted(items, key=lambda p: self.titles[p.id].casefold())]
 
 
 class NewsForm(ItemForm):
@@ -372,6 +391,22 @@ class ProgramForm(ItemForm):
             raise ValidationError(_l("The end cannot be before the start."))
 
 
+class PartnerForm(ItemForm):
+    website = StringField(
+        _l("Website"),
+        [Optional(), Length(max=500),
+         Regexp(r"^https?://[^\s/]+\.[^\s]+$",
+                message=_l("Give the whole address, starting with https://"))],
+        description=_l("For example https://www.saferworld.org.uk"),
+        filters=[lambda value: value.strip() if value else value],
+    )  # fmt: skip
+    program_ids = ProgramsField(_l("Programs"))
+
+    def prepare(self, item, lang):
+        super().prepare(item, lang)
+        self.program_ids.prepare(lang)
+
+
 class CoordinateField(FloatField):
     """Degrees as a number, typed with a decimal point or a comma (as Russian has it)."""
 
@@ -386,6 +421,39 @@ class CoordinateField(FloatField):
         # A value that is no number has its message: a range message on top would confuse.
         if self.process_errors:
             raise StopValidation()
+
+
+# The map of the regions page covers a fixed box: a point outside it could not be shown,
+# so it is refused here rather than silently left off the map.
+def latitude_field(description) -> CoordinateField:
+    return CoordinateField(
+        _l("Latitude (degrees north)"),
+        [Optional(), NumberRange(SOUTH, NORTH,
+                                 message=_l("The map shows latitudes from %(min)s to %(max)s."))],
+        invalid_value_message=_l("Enter a number, for example 40.28."),
+        description=description,
+        render_kw={"min": SOUTH, "max": NORTH},
+    )  # fmt: skip
+
+
+def longitude_field() -> CoordinateField:
+    return CoordinateField(
+        _l("Longitude (degrees east)"),
+        [Optional(), NumberRange(WEST, EAST,
+                                 message=_l("The map shows longitudes from %(min)s to %(max)s."))],
+        invalid_value_message=_l("Enter a number, for example 69.62."),
+        render_kw={"min": WEST, "max": EAST},
+    )  # fmt: skip
+
+
+def one_point(form) -> bool:
+    """One number alone is no point on the map: say so instead of dropping it."""
+    valid = True
+    for field, other in ((form.latitude, form.longitude), (form.longitude, form.latitude)):
+        if field.data is None and not field.errors and other.data is not None:
+            field.errors.append(_l("Give both the latitude and the longitude, or neither."))
+            valid = False
+    return valid
 
 
 class RegionForm(ItemForm):
@@ -413,34 +481,16 @@ class RegionForm(ItemForm):
         default=0,
         filters=[lambda value: 0 if value is None else value],
     )
-    # The map of the regions page covers a fixed box: a point outside it could not be shown,
-    # so it is refused here rather than silently left off the map.
-    latitude = CoordinateField(
-        _l("Latitude (degrees north)"),
-        [Optional(), NumberRange(SOUTH, NORTH,
-                                 message=_l("The map shows latitudes from %(min)s to %(max)s."))],
-        invalid_value_message=_l("Enter a number, for example 40.28."),
-        description=_l("Where the map of the regions marks the place, for example 40.28 and "
-                       "69.62 for Khujand; for a region (oblast), where its name is written. "
-                       "Leave both empty to keep the place off the map."),
-        render_kw={"min": SOUTH, "max": NORTH},
+    latitude = latitude_field(
+        _l("Where the map of the regions marks the place, for example 40.28 and 69.62 for "
+           "Khujand; for a region (oblast), where its name is written. Leave both empty to "
+           "keep the place off the map.")
     )  # fmt: skip
-    longitude = CoordinateField(
-        _l("Longitude (degrees east)"),
-        [Optional(), NumberRange(WEST, EAST,
-                                 message=_l("The map shows longitudes from %(min)s to %(max)s."))],
-        invalid_value_message=_l("Enter a number, for example 69.62."),
-        render_kw={"min": WEST, "max": EAST},
-    )  # fmt: skip
+    longitude = longitude_field()
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
-        # One number alone is no point on the map: say so instead of dropping it.
-        for field, other in ((self.latitude, self.longitude), (self.longitude, self.latitude)):
-            if field.data is None and not field.errors and other.data is not None:
-                field.errors.append(_l("Give both the latitude and the longitude, or neither."))
-                valid = False
-        return valid
+        return one_point(self) and valid
 
 
 class PageForm(ItemForm):
@@ -562,3 +612,81 @@ class UserForm(SafeForm):
         if address is None:
             raise ValidationError(_l("This is not an email address."))
         field.data = address
+
+
+class SiteTextForm(Form):
+    """What the site says of the organisation in one language."""
+
+    Meta = FormMeta
+
+    name = StringField(
+        _l("Name of the organisation"),
+        [Length(max=300)],
+        description=_l("In the footer, on the home page and in search engines."),
+    )
+    description = TextAreaField(
+        _l("Short description"),
+        [Length(max=500)],
+        description=_l("One or two sentences: what the organisation does, and where."),
+    )
+    address = TextAreaField(lazy_pgettext("postal", "Address"), [Length(max=500)])
+
+
+#: A telephone number as people write it: a plus, digits, spaces, hyphens, brackets.
+PHONE = re.compile(r"\+?[\d ()-]{5,30}")
+WEB_PAGE = Regexp(
+    r"^https://\S+\.\S+$", message=_l("Give the whole address, starting with https://")
+)
+
+
+class SiteSettingsForm(SafeForm):
+    """The organisation's name, description, address, contacts and logo, which the header,
+    the footer, the contacts page and search engines show."""
+
+    phones = TextAreaField(
+        _l("Telephone numbers"),
+        [Length(max=500)],
+        description=_l("One per line, with the country code, for example +992 …"),
+    )
+    email = EmailField(_l("E-mail address"), [Optional(), Length(max=254)])
+    facebook = StringField("Facebook", [Optional(), Length(max=500), WEB_PAGE])
+    telegram = StringField("Telegram", [Optional(), Length(max=500), WEB_PAGE])
+    instagram = StringField("Instagram", [Optional(), Length(max=500), WEB_PAGE])
+    youtube = StringField("YouTube", [Optional(), Length(max=500), WEB_PAGE])
+    latitude = latitude_field(
+        _l("Where the map of the contacts page marks the office, for example 40.28 and 69.62 "
+           "for Khujand. Leave both empty to show no map.")
+    )  # fmt: skip
+    longitude = longitude_field()
+    logo = FileField(_l("Upload a logo"), render_kw={"accept": ACCEPT})
+    #: A logo uploaded with a form that was refused: stored, and kept for the next try.
+    logo_id = HiddenField(filters=[_id])
+    drawn_logo = BooleanField(_l("Use the drawn logo (remove the uploaded one)"))
+
+    def texts(self):
+        return [(lang, self[lang]) for lang in LANGUAGES]
+
+    def validate_phones(self, field):
+        if not all(
+            PHONE.fullmatch(line.strip())
+            for line in (field.data or "").splitlines()
+            if line.strip()
+        ):
+            raise ValidationError(
+                _l("Write each number with digits, spaces, hyphens or brackets, one per line.")
+            )
+
+    def validate_email(self, field):
+        if field.data:
+            address = email_address(field.data)
+            if address is None:
+                raise ValidationError(_l("This is not an email address."))
+            field.data = address
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        return one_point(self) and valid
+
+
+for _lang in LANGUAGES:
+    setattr(SiteSettingsForm, _lang, FormField(SiteTextForm, label=ENDONYMS[_lang]))

@@ -55,8 +55,7 @@ class Reader:
         model = kind.model
         names = [c.name for c in item_columns(model)]
         relationships = model.__mapper__.relationships
-        if "regions" in relationships:
-            names.append("region_ids")  # as records.snapshot keeps them
+        names += model.links  # as records.snapshot keeps them
         names.append("photo_ids")
         #: The model each id names: ``program_id`` a Program, ``region_ids`` Regions.
         self.linked = {
@@ -65,8 +64,8 @@ class Reader:
             if r.direction is MANYTOONE
             for column in r.local_columns
         }
-        if "regions" in relationships:
-            self.linked["region_ids"] = relationships["regions"].mapper.class_
+        for field, relationship in model.links.items():
+            self.linked[field] = relationships[relationship].mapper.class_
         self.linked["photo_ids"] = Image
         self.types = {c.name: c.type for c in model.__table__.columns}
 

@@ -9,7 +9,7 @@ from sqlalchemy import Date, DateTime, select
 
 from ..config import LANGUAGES
 from ..extensions import db
-from ..models import AuditEntry, Image, Region, Revision, SlugRedirect
+from ..models import AuditEntry, Image, Revision, SlugRedirect
 from ..registry import kinds
 
 #: Columns that are bookkeeping, not content: never snapshotted nor restored.
@@ -38,8 +38,8 @@ def _load(column, value):
 def snapshot(item) -> dict:
     """Every content field of the item, JSON-ready."""
     data = {c.name: _dump(getattr(item, c.name)) for c in item_columns(type(item))}
-    if hasattr(item, "regions"):
-        data["region_ids"] = sorted(r.id for r in item.regions)
+    for field, relationship in item.links.items():
+        data[field] = sorted(linked.id for linked in getattr(item, relationship))
     data["photo_ids"] = [photo.image_id for photo in item.photos]
     fields = type(item).translation_class.text_fields()
     data["translations"] = {
@@ -64,9 +64,15 @@ def apply(item, data: dict) -> None:
             item.image_id = None  # a revision's lead photo, deleted from the library since
         if "photo_ids" in data:
             set_photos(item, data["photo_ids"])
-    if "region_ids" in data:
-        ids = data["region_ids"]
-        item.regions = list(db.session.scalars(select(Region).where(Region.id.in_(ids))))
+    for field, relationship in model.links.items():
+        if field in data:
+            linked = getattr(model, relationship).property.mapper.class_
+            ids = data[field]
+            setattr(
+                item,
+                relationship,
+                list(db.session.scalars(select(linked).where(linked.id.in_(ids)))),
+            )
     texts = data["translations"]
     for lang in LANGUAGES:
         old = item.translations.get(lang)

@@ -76,6 +76,10 @@ def current_state(engine):
 def per_version(key, compute):
     """A fact about the content as a whole (how many news, in which years), computed once
     per content token in this worker: lists would otherwise count every row each time."""
+    if request.method not in ("GET", "HEAD"):
+        # A request that writes may hold SQLite's write lock, which reading the token on
+        # another connection would wait for: such requests are few, and compute.
+        return compute()
     state = request.environ.get(STATE_KEY)
     if state is None:  # no page cache in front: read it once for this request
         state = request.environ[STATE_KEY] = current_state(db.engine)

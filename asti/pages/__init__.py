@@ -1,5 +1,6 @@
 """Home, the standing pages (about, contacts), language choice, health check and errors."""
 
+import contextlib
 from pathlib import Path
 
 from flask import (
@@ -14,6 +15,8 @@ from flask import (
     url_for,
 )
 from sqlalchemy import select, text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..i18n import negotiate, show
@@ -22,6 +25,8 @@ from ..models import CONTROL, LegacyRedirect, News, Page, Program, Region
 bp = Blueprint("pages", __name__)
 
 HOME_NEWS = 5
+#: Programs on the home page when none is current: the latest.
+HOME_PROGRAMS = 3
 
 
 @bp.get("/")
@@ -34,14 +39,23 @@ def root():
 
 @bp.get("/<lang:lang>/")
 def home():
-    """Latest news, current programs and where ASTI works."""
+    """Latest news, current programs (or, when none is, the latest ones) and where ASTI
+    works."""
     news = db.session.scalars(News.newest_first().limit(HOME_NEWS)).all()
     programs = db.session.scalars(
-        select(Program).where(Program.visible(), Program.is_current).order_by(Program.id)
+        select(Program)
+        .where(Program.visible())
+        .options(joinedload(Program.image))  # each card shows its cover
+        .order_by(Program.start_date.desc().nulls_last(), Program.id.desc())
     ).all()
+    current = sorted((p for p in programs if p.is_current), key=lambda p: p.id)
     regions = db.session.scalars(select(Region).where(Region.visible())).all()
     return render_template(
-        "pages/home.html", news=news, programs=programs, tree=Region.tree(regions)
+        "pages/home.html",
+        news=news,
+        programs=current,
+        recent=[] if current else programs[:HOME_PROGRAMS],
+        tree=Region.tree(regions),
     )
 
 
@@ -85,19 +99,46 @@ def healthz():
     return {"status": "ok"}, 200, headers
 
 
-def page_not_found(error):
-    """An address of the old site goes to its new page (301); anything else is a localized
-    404, in the reader's language when the URL names none."""
+#: The latest news offered on the "page not found" page.
+NOT_FOUND_NEWS = 3
+
+
+def unless_database_fails(query, default):
+    """``query()``, or ``default`` when the database cannot answer: what a page that must
+    never fail (the 404) reads besides its own message."""
+    try:
+        return query()
+    except SQLAlchemyError:
+        current_app.logger.exception("page not found: the database did not answer")
+        with contextlib.suppress(SQLAlchemyError):
+            db.session.rollback()
+        return default
+
+
+def moved_to() -> str | None:
+    """Where an address of the old site now is (its row in the redirects table)."""
     # No stored address holds control characters (and PostgreSQL refuses NUL in a query).
-    moved = not CONTROL.search(request.full_path) and db.session.scalar(
+    if CONTROL.search(request.full_path):
+        return None
+    return db.session.scalar(
         select(LegacyRedirect.target).where(
             LegacyRedirect.old_path.in_([request.full_path.rstrip("?"), request.path])
         )
     )
+
+
+def page_not_found(error):
+    """An address of the old site goes to its new page (301); anything else is a localized
+    404, in the reader's language when the URL names none, with a search box and the latest
+    news to go on from. Neither lookup may turn the 404 into a 500."""
+    moved = unless_database_fails(moved_to, None)
     if moved:
         return redirect(moved, 301)
     g.setdefault("lang", negotiate())
-    return render_template("pages/error.html", code=404), 404
+    news = unless_database_fails(
+        lambda: db.session.scalars(News.newest_first().limit(NOT_FOUND_NEWS)).all(), []
+    )
+    return render_template("pages/error.html", code=404, news=news), 404
 
 
 def too_large(error):

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, current_app, render_template
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..i18n import show_item_or_404
@@ -16,6 +17,7 @@ def index():
     programs = db.session.scalars(
         select(Program)
         .where(Program.visible())
+        .options(joinedload(Program.image))  # each card shows its cover
         .order_by(Program.start_date.desc().nulls_last(), Program.id.desc())
     ).all()
     return render_template(

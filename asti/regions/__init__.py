@@ -1,17 +1,41 @@
 """Regions of activity: the oblast -> district/city -> jamoat tree and cross-border places,
-with the map (``map``) that marks them."""
+with the map (``map``) that marks them; and the same map around the office, for the
+contacts page (``office_map``)."""
 
 from flask import Blueprint, current_app, render_template
+from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..i18n import show_item_or_404
 from ..models import COUNTRIES, REGION_KINDS, News, Program, Region
-from .map import region_map
+from .map import HEIGHT, WIDTH, region_map
+from .map import office_map as office_view
 
 bp = Blueprint("regions", __name__, url_prefix="/<lang:lang>/regions")
 bp.add_app_template_global(REGION_KINDS, "REGION_KINDS")
 bp.add_app_template_global(COUNTRIES, "COUNTRIES")
+
+
+@bp.app_template_global()
+def office_map(latitude: float, longitude: float, name: str) -> Markup:
+    """The office at (latitude, longitude), named ``name``, on the part of the regions map
+    around it: a template global, so that the contacts page (another feature, which may not
+    import this one) can show it. Empty when the map does not reach that point."""
+    office = office_view(latitude, longitude, name)
+    if office is None:
+        return Markup("")
+    return Markup(
+        render_template(
+            "regions/office_map.html",
+            office=office,
+            latitude=latitude,
+            longitude=longitude,
+            width=WIDTH,
+            height=HEIGHT,
+        )
+    )
 
 
 def in_tree_order(tree) -> list[Region]:
@@ -39,7 +63,9 @@ def render_detail(shown):
     """The region page (also the editor's preview)."""
     region = shown.item
     programs = db.session.scalars(
-        select(Program).where(Program.visible(), Program.regions.contains(region))
+        select(Program)
+        .where(Program.visible(), Program.regions.contains(region))
+        .options(joinedload(Program.image))
     ).all()
     news = db.session.scalars(
         News.newest_first()

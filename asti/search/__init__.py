@@ -6,6 +6,7 @@ from functools import lru_cache
 from flask import Blueprint, abort, g, render_template, request
 from markupsafe import Markup, escape
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..paging import page_number
@@ -65,7 +66,13 @@ def results():
         model = kinds[kind].model
         ids = [h.item_id for h in hits if h.kind == kind]
         items.update(
-            {(kind, i.id): i for i in db.session.scalars(select(model).where(model.id.in_(ids)))}
+            {
+                (kind, i.id): i
+                for i in db.session.scalars(
+                    # with the photo each result shows
+                    select(model).where(model.id.in_(ids)).options(joinedload(model.image))
+                )
+            }
         )
     query_terms = index.terms(query)
     entries = []
