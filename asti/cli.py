@@ -1,5 +1,6 @@
 """Commands for ``flask --app asti ...``: schema, demo content, stored HTML, photo files
-(unused ones removed, missing renditions written), users and catalogs."""
+(unused ones removed, missing renditions written), the database copied into PostgreSQL,
+users and catalogs."""
 
 import csv
 import re
@@ -19,9 +20,11 @@ from flask import current_app, url_for
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from wtforms.i18n import messages_path as wtforms_messages_path
 
-from . import backup, demo
+from . import backup, copydata, demo
 from .config import LANGUAGES, PROJECT_ROOT
 from .extensions import db
 from .images import add_missing_renditions
@@ -181,6 +184,30 @@ def restore_command(folder, yes):
     click.echo(f"Restored the backup of {made['created']}.")
 
 
+@click.command("copy-data")
+@click.option(
+    "--to",
+    "url",
+    required=True,
+    metavar="URL",
+    help="An empty PostgreSQL database, e.g. postgresql+psycopg://asti:PASSWORD@10.0.0.5/asti.",
+)
+@with_appcontext
+def copy_data(url):
+    """Copy everything in this site's database into an empty PostgreSQL database: migrate
+    it to the latest schema, copy every table, build its search index and compare the row
+    counts, all in one transaction (nothing is written unless all of it succeeds)."""
+    try:
+        counts = copydata.copy(db.engine, url, click.echo)
+    except copydata.CopyError as error:
+        raise click.ClickException(f"Nothing copied: {error}.") from None
+    except DBAPIError as error:  # the server refused, a value does not fit...
+        raise click.ClickException(f"Nothing copied: {error.orig}") from None
+    total = sum(mine for mine, _ in counts.values())
+    where = make_url(url).render_as_string(hide_password=True)
+    click.echo(f"Copied {total} rows of {len(counts)} tables into {where}.")
+
+
 @click.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing if the site has any news yet.")
 @with_appcontext
@@ -336,6 +363,7 @@ def init_app(app) -> None:
         regenerate_renditions,
         backup_command,
         restore_command,
+        copy_data,
         seed_demo,
         rerender,
         create_user,

@@ -1,6 +1,7 @@
 """Alembic environment, driven by Flask-Migrate: the engine and models come from the app."""
 
 import logging
+from contextlib import nullcontext
 from logging.config import fileConfig
 
 from alembic import context
@@ -45,7 +46,10 @@ def run_migrations_online():
 
     conf_args = dict(migrate_ext.configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
-    with engine.connect() as connection:
+    # `copy-data` migrates another database than the app's, on its own connection and
+    # inside its transaction (asti/copydata.py): that connection is used as it is.
+    given = config.attributes.get("connection")
+    with nullcontext(given) if given is not None else engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
             # SQLite's batch mode rebuilds a table and drops the old copy: with foreign keys
