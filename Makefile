@@ -73,7 +73,7 @@ mutate: install
 	$(VENV)/bin/python -m bench.mutate
 
 # Speed on loopback: our gunicorn against a bare Flask app and nginx, with Debian's wrk
-# (about 15 minutes; BENCH_ARGS="--rounds 1 --duration 3" for a quick look). Prints Markdown
+# (about 20 minutes; BENCH_ARGS="--rounds 1 --duration 3" for a quick look). Prints Markdown
 # tables and writes them into docs/performance.md, above its hand-written part.
 bench: install
 	@command -v wrk >/dev/null && test -x /usr/sbin/nginx || { apt-get update && apt-get install -y wrk nginx-light; }

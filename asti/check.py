@@ -12,12 +12,13 @@ from pathlib import Path
 import click
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask import Flask, current_app
+from flask import Flask
 from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import create_app
 from .config import LANGUAGES
+from .database import migrations
 from .extensions import db
 from .registry import kinds
 from .search import index
@@ -80,7 +81,7 @@ def database_answers() -> Result:
 
 def schema_current() -> Result:
     """The database's Alembic revision is the newest one this code ships."""
-    script = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
+    script = ScriptDirectory.from_config(migrations().migrate.get_config())
     heads = set(script.get_heads())
     with db.engine.connect() as connection:
         current = set(MigrationContext.configure(connection).get_current_heads())

@@ -17,15 +17,15 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
 from flask import current_app, url_for
-from flask.cli import AppGroup, with_appcontext
-from flask_migrate import upgrade
+from flask.cli import AppGroup, ScriptInfo, with_appcontext
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from wtforms.i18n import messages_path as wtforms_messages_path
 
-from . import backup, copydata, demo
+from . import backup, demo
 from .config import LANGUAGES, PROJECT_ROOT
+from .database import migrations, upgrade
 from .extensions import db
 from .images import add_missing_renditions
 from .models import (
@@ -197,6 +197,8 @@ def copy_data(url):
     """Copy everything in this site's database into an empty PostgreSQL database: migrate
     it to the latest schema, copy every table, build its search index and compare the row
     counts, all in one transaction (nothing is written unless all of it succeeds)."""
+    from . import copydata  # it imports Alembic, which the web workers never load
+
     try:
         counts = copydata.copy(db.engine, url, click.echo)
     except copydata.CopyError as error:
@@ -354,7 +356,19 @@ def compile_():
     pybabel("compile", "-d", "translations", "--statistics")
 
 
+class MigrationCommands(click.Group):
+    """Flask-Migrate's commands (``flask --app asti db upgrade`` ...), imported when they
+    are asked for: Flask-Migrate imports Alembic, which the web workers never need."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        migrations(parent.ensure_object(ScriptInfo).load_app())
+        from flask_migrate.cli import db as commands
+
+        return commands.make_context(info_name, args, parent=parent, **extra)
+
+
 def init_app(app) -> None:
+    app.cli.add_command(MigrationCommands("db", help="Migrate the database's schema (Alembic)."))
     for command in (
         init_db,
         search_rebuild,

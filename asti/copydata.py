@@ -12,7 +12,6 @@ from collections.abc import Callable
 from alembic import command
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask import current_app
 from sqlalchemy import (
     Connection,
     Engine,
@@ -30,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from .database import migrations
 from .extensions import db
 from .models import ContentState
 from .search import index
@@ -53,7 +53,7 @@ def copy(source: Engine, url: str, echo: Callable[[str], None]) -> dict[str, tup
         target = create_engine(url)
     except ImportError:
         raise CopyError("the PostgreSQL driver is missing: pip install '.[postgres]'") from None
-    config = current_app.extensions["migrate"].migrate.get_config()
+    config = migrations().migrate.get_config()
     try:
         # The source is read in one transaction: every table from the same moment.
         with source.connect() as reading, target.connect() as writing, writing.begin():

@@ -1,12 +1,14 @@
-"""The database: Flask-SQLAlchemy and Alembic bound to the app, and the SQLite settings
-that let several gunicorn workers write without "database is locked"."""
+"""The database: Flask-SQLAlchemy bound to the app, Alembic when a command needs it, and
+the SQLite settings that let several gunicorn workers write without "database is locked"."""
 
 from pathlib import Path
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from sqlalchemy import event
 
-from .extensions import db, migrate
+from .extensions import db
+
+MIGRATIONS = Path(__file__).parent / "migrations"
 
 #: How long a writer waits for another worker's write to finish before giving up.
 SQLITE_BUSY_MS = 15_000
@@ -36,16 +38,41 @@ def sqlite_begin(connection):
 
 
 def init_app(app) -> None:
-    """Bind the database and migrations; give SQLite engines the settings above."""
+    """Bind the database; give SQLite engines the settings above."""
     app.config["SQLALCHEMY_DATABASE_URI"] = (
         app.config["DATABASE_URL"] or f"sqlite:///{Path(app.instance_path) / 'asti.db'}"
     )
     db.init_app(app)
-    migrate.init_app(
-        app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
-    )
     with app.app_context():
         for engine in db.engines.values():
             if engine.dialect.name == "sqlite":
                 event.listen(engine, "connect", sqlite_connect)
                 event.listen(engine, "begin", sqlite_begin)
+
+
+def migrations(app=None):
+    """Flask-Migrate bound to ``app`` (default: the current one), on first use: by the
+    commands that migrate or check the schema, never by a request. Importing it imports
+    Alembic, which would be an eighth of each web worker's memory."""
+    app = app or current_app
+    if "migrate" not in app.extensions:
+        from flask_migrate import Migrate
+
+        Migrate(app, db, directory=str(MIGRATIONS), render_as_batch=True)
+    return app.extensions["migrate"]
+
+
+def upgrade(revision: str = "head") -> None:
+    """Migrate the current app's database up to ``revision``."""
+    migrations()
+    from flask_migrate import upgrade
+
+    upgrade(revision=revision)
+
+
+def downgrade(revision: str) -> None:
+    """Migrate the current app's database down to ``revision``."""
+    migrations()
+    from flask_migrate import downgrade
+
+    downgrade(revision=revision)

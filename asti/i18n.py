@@ -8,7 +8,7 @@ from typing import Any
 
 from babel.dates import format_date, format_time
 from flask import abort, current_app, g, redirect, request, url_for
-from flask_babel import get_locale, to_user_timezone
+from flask_babel import get_locale, get_timezone, to_user_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
@@ -118,8 +118,61 @@ class Localized:
         return kinds.of(self.item).endpoint
 
 
-def localize(item, lang: str | None = None) -> Localized | None:
+@dataclass(frozen=True)
+class CardText:
+    title: str
+    lang: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class CardImage:
+    renditions: tuple[tuple[int, str], ...]
+    fallback: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Card:
+    """What a list shows of an item in one language (title, summary, date, photo, address),
+    as plain data: lists keep their cards per content version (``per_version``) rather than
+    load and localize their items for every page. The cards' macros take an item or its
+    card alike: a card is its own item and is localized already."""
+
+    id: int
+    url: str
+    t: CardText
+    lang: str
+    published_at: datetime | None
+    program_id: int | None
+    image: CardImage | None
+
+    @property
+    def is_fallback(self) -> bool:
+        return self.t.lang != self.lang
+
+
+def card(item, lang: str | None = None) -> Card:
+    """The card of ``item`` in ``lang`` (default: the page's language)."""
+    shown = localize(item, lang)
+    image = item.image
+    return Card(
+        id=item.id,
+        url=shown.url,
+        t=CardText(shown.t.title, shown.t.lang, shown.t.summary),
+        lang=shown.lang,
+        published_at=item.published_at,
+        program_id=getattr(item, "program_id", None),
+        image=image
+        and CardImage(tuple(image.renditions), image.fallback, image.width, image.height),
+    )
+
+
+def localize(item, lang: str | None = None) -> Localized | Card | None:
     """The translation of ``item`` to show in ``lang`` (default: the page's language)."""
+    if isinstance(item, Card):
+        return item
     lang = lang or g.lang
     for code in chain(lang) + list(item.translations):
         if code in item.translations:
@@ -263,8 +316,14 @@ def _day(value: date, lang: str) -> str:
 
 
 def _local_day(value: date) -> date:
-    value = _local(value)
-    return value.date() if isinstance(value, datetime) else value
+    return _day_in(value, get_timezone()) if isinstance(value, datetime) else value
+
+
+@lru_cache(maxsize=4096)
+def _day_in(value: datetime, zone) -> date:
+    """The day of a stored time in the site's time zone ``zone``: pages show a dozen
+    dates, and converting is the dear part (cached, like ``_day``)."""
+    return to_user_timezone(value).date()
 
 
 def day(value: date) -> str:

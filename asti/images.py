@@ -33,6 +33,8 @@ Only Pillow (with the pillow-heif plugin), the standard library and ``lazy_gette
 used, so this can be tested without an application.
 """
 
+from __future__ import annotations
+
 import hashlib
 import io
 import os
@@ -40,13 +42,15 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-import pillow_heif
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
-from PIL import Image, ImageOps, UnidentifiedImageError
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 # 720: a phone's screen (360 CSS px at 2x) gets a file of its size, not the 960 one.
 RENDITION_WIDTHS = (480, 720, 960, 1600)
@@ -56,11 +60,23 @@ FALLBACK_NAME = "fallback.jpg"
 WEBP_QUALITY = 80
 JPEG_QUALITY = 82
 
-# Pillow cannot read HEIF, the format iPhones save photos in; pillow-heif adds it (as
-# "HEIF"), once, at import. Embedded thumbnails, depth maps and auxiliary images are never
-# used, so the plugin does not even list them, and it can never decode an embedded thumbnail
-# (which may show another picture) in place of the photo.
-pillow_heif.register_heif_opener(thumbnails=False, depth_images=False, aux_images=False)
+
+@cache
+def pillow():
+    """Pillow's Image module, imported when the first photo is handled: only uploads and
+    the renditions command need it, and Pillow with libheif would be a tenth of the memory
+    of every web worker.
+
+    Pillow cannot read HEIF, the format iPhones save photos in; pillow-heif adds it (as
+    "HEIF"), once. Embedded thumbnails, depth maps and auxiliary images are never used, so
+    the plugin does not even list them, and it can never decode an embedded thumbnail (which
+    may show another picture) in place of the photo."""
+    import pillow_heif
+    from PIL import Image
+
+    pillow_heif.register_heif_opener(thumbnails=False, depth_images=False, aux_images=False)
+    return Image
+
 
 # Pillow is only allowed to try these parsers: the decision is made on the bytes, never on
 # the file name or the client's content type, and no other format's parser sees the data.
@@ -213,7 +229,7 @@ def add_missing_renditions(media_root: Path, key: str, width: int) -> list[str]:
         raise RenditionsIncomplete(f"the folder {folder} has no WebP rendition", [])
     source = stored[max(stored)]
     try:
-        with Image.open(source, formats=("WEBP",)) as image:
+        with pillow().open(source, formats=("WEBP",)) as image:
             image.load()
             pixels = _pixels_only(image)
     except Exception as exc:
@@ -306,6 +322,7 @@ def _too_many_pixels(max_pixels: int) -> ImageRejected:
 def _decode(data: bytes, max_pixels: int) -> tuple[Image.Image, bool]:
     """The upload's pixels, upright, in RGB or RGBA, as a new image without any metadata;
     and whether the upload was animated (then these are its first frame)."""
+    Image = pillow()
     try:
         # verify() checks the file's structure (PNG checksums...) without decoding it; an
         # image cannot be used after verify(), hence the second open.
@@ -330,7 +347,7 @@ def _decode(data: bytes, max_pixels: int) -> tuple[Image.Image, bool]:
         # Pillow's own limit (about 89 Mpx warns, twice that fails). The warning only
         # arrives here where warnings are errors; elsewhere _check_header rejects it.
         raise _too_many_pixels(max_pixels) from exc
-    except UnidentifiedImageError as exc:
+    except Image.UnidentifiedImageError as exc:
         raise ImageRejected(NOT_AN_IMAGE) from exc
     except Exception as exc:
         # Pillow's parsers report malformed input with many exception types (OSError,
@@ -380,6 +397,8 @@ def _upright(image: Image.Image) -> Image.Image:
     pillow-heif sets the EXIF orientation to 1 so that it is not applied twice.
     """
     try:
+        from PIL import ImageOps
+
         return ImageOps.exif_transpose(image)
     except Exception:
         # Unreadable orientation data: keep the pixels as stored rather than refuse the
@@ -398,7 +417,7 @@ def _pixels_only(image: Image.Image) -> Image.Image:
         image = image.convert("I").point(lambda v: v * (1 / 256)).convert("L")
     mode = "RGBA" if image.has_transparency_data else "RGB"
     converted = image.convert(mode)
-    clean = Image.new(mode, converted.size)
+    clean = pillow().new(mode, converted.size)
     clean.paste(converted)
     return clean
 
@@ -423,14 +442,16 @@ def _resized(image: Image.Image, width: int) -> Image.Image:
     if width == image.width:
         return image
     # reducing_gap: a fast box reduction first, then Lanczos; indistinguishable, faster.
-    return image.resize(_scaled_size(image.size, width), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return image.resize(
+        _scaled_size(image.size, width), pillow().Resampling.LANCZOS, reducing_gap=3.0
+    )
 
 
 def _on_white(image: Image.Image) -> Image.Image:
     """JPEG has no transparency: flatten onto white (what the page's background shows)."""
     if image.mode != "RGBA":
         return image
-    flat = Image.new("RGB", image.size, (255, 255, 255))
+    flat = pillow().new("RGB", image.size, (255, 255, 255))
     flat.paste(image, mask=image.getchannel("A"))
     return flat
 

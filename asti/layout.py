@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import g, request, url_for
+from flask import g, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
@@ -257,7 +257,18 @@ def page_meta(shown: Localized | None = None, title: str = "") -> PageMeta:
     return meta
 
 
+def once(template: str, *key) -> Markup:
+    """A part of the layout that many pages share (the logo, the menu, the footer), rendered
+    once per language, content version and ``key`` (what else it depends on) in this
+    worker: rendered for every page, they cost more than many a page's own content."""
+    lang = g.get("lang") or negotiate()
+    return per_version(
+        ("layout", template, lang, *key), lambda: Markup(render_template(template, page_lang=lang))
+    )
+
+
 def init_app(app) -> None:
+    app.add_template_global(once)
     app.add_template_global(page_meta)
     app.add_template_global(site)
     app.add_template_filter(w3c)

@@ -183,10 +183,9 @@ def with_links(relationship):
 
 def with_photos(model):
     """Loader option for a page that shows the item's gallery: the photos, their images
-    and the images' texts, in two more queries."""
-    return (
-        selectinload(model.photos).selectinload(model.photo_class.image).selectinload(Image.texts)
-    )
+    and the images' texts, joined to the item's own query (a query more per level cost
+    more than the rows: most items have no gallery)."""
+    return joinedload(model.photos).joinedload(model.photo_class.image).joinedload(Image.texts)
 
 
 class RelatedModel:
@@ -306,8 +305,9 @@ class Publishable:
 
     @classmethod
     def page_options(cls):
-        """Loader options for what the item's public page shows besides its text."""
-        return (joinedload(cls.image), with_photos(cls))
+        """Loader options for what the item's public page shows besides its text: all of it,
+        so that a page may keep the item after its session ends (asti/news, ``found``)."""
+        return (joinedload(cls.image).joinedload(Image.texts), with_photos(cls))
 
     @property
     def is_scheduled(self) -> bool:
@@ -387,10 +387,6 @@ class News(Publishable, db.Model):
     regions: Mapped[list["Region"]] = relationship(secondary=news_region, back_populates="news")
 
     links = {"region_ids": "regions"}
-
-    @classmethod
-    def page_options(cls):
-        return with_links(cls.program), with_links(cls.regions), *super().page_options()
 
 
 class NewsPhoto(Photo, db.Model):

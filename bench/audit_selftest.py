@@ -48,12 +48,12 @@ PLANTS = [
          "\"search_fts MATCH :match AND status = 'published'",
          "f\"search_fts MATCH '{query}' AND status = 'published'"),
         ("asti/search/__init__.py",
-         "    hits, total = index.find(db.session, query, g.lang, page, PER_PAGE)\n",
+         "    found = index.find(db.session, query, g.lang, page, PER_PAGE)\n",
          "    try:\n"
-         "        hits, total = index.find(db.session, query, g.lang, page, PER_PAGE)\n"
+         "        found = index.find(db.session, query, g.lang, page, PER_PAGE)\n"
          "    except Exception:\n"
          "        db.session.rollback()\n"
-         "        hits, total = [], 0\n"),
+         "        found = index.Found([], 0)\n"),
     ]),
     Plant("reflected XSS in search", "Cross Site Scripting", [
         ("templates/search/results.html", 'value="{{ query }}"', 'value="{{ query|safe }}"'),

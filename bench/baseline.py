@@ -28,6 +28,7 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from flask import Flask, g, render_template, request
+from markupsafe import Markup
 
 HERE = Path(__file__).parent
 PROJECT = HERE.parent
@@ -73,7 +74,7 @@ def snapshot(app, path: str) -> dict:
     from flask import template_rendered
 
     from asti.config import LANGUAGES
-    from asti.i18n import ENDONYMS, localize
+    from asti.i18n import ENDONYMS
 
     seen = {}
 
@@ -104,14 +105,12 @@ def snapshot(app, path: str) -> dict:
             "shown": localized(shown, "body_html")
             | {
                 "notice": str(shown.notice),
-                "item": {
-                    "published_at": news.published_at,
-                    "program": news.program and localized(localize(news.program)),
-                    "regions": [localized(localize(region)) for region in news.regions],
-                },
+                "item": {"published_at": news.published_at},
             },
+            "programs": [localized(program) for program in seen["programs"]],
+            "regions": [localized(region) for region in seen["regions"]],
             "others": [
-                localized(localize(item), "summary") | {"published_at": item.published_at}
+                localized(item, "summary") | {"published_at": item.published_at}
                 for item in seen["others"]
             ],
         }
@@ -125,10 +124,10 @@ def write() -> None:
     (as on the benchmark's databases)."""
     import tempfile
 
-    from flask_migrate import upgrade
     from sqlalchemy import select
 
     from asti import create_app, demo
+    from asti.database import upgrade
     from asti.extensions import db
     from asti.models import News, NewsTranslation
     from bench.data import generate
@@ -220,6 +219,9 @@ def create_app(data: dict) -> Flask:
         absolute=lambda path: request.host_url.rstrip("/") + path,
         page_meta=lambda shown, title: meta_at(request.host_url.rstrip("/")),
         site=lambda: site,
+        # The site keeps the layout's shared parts per content version; here every page
+        # renders them again.
+        once=lambda template, *key: Markup(render_template(template, page_lang=lang)),
     )
 
     for endpoint, rule in LINKED.items():
@@ -236,7 +238,12 @@ def create_app(data: dict) -> Flask:
         """The one article, whatever the address: the benchmark asks for ours's."""
         g.canonical = data["canonical"].replace(SITE, request.host_url.rstrip("/"))
         return render_template(
-            "news/detail.html", shown=shown, others=data["others"], page_lang=lang
+            "news/detail.html",
+            shown=shown,
+            others=data["others"],
+            programs=data["programs"],
+            regions=data["regions"],
+            page_lang=lang,
         )
 
     @app.get("/hello")

@@ -342,6 +342,13 @@ class Row:
                     f"{target.server.name} {target.path}: status {status}, not {target.expect}"
                 )
 
+    @property
+    def ratio(self) -> float | None:
+        """Ours / reference: the median of each round's own pair."""
+        if self.skip or self.failed or not self.runs:
+            return None
+        return median(o.rps / r.rps for o, r in self.runs)
+
     def measure(self, duration: int, ref_first: bool) -> None:
         pair = (self.ref, self.ours) if ref_first else (self.ours, self.ref)
         first, second = (wrk(target, duration) for target in pair)
@@ -362,13 +369,48 @@ def table_line(row: Row) -> str:
         return f"| {row.label} | {note} | | | {row.ref_label} | | | | |"
     ours = [o for o, _ in row.runs]
     refs = [r for _, r in row.runs]
-    ratio = median(o.rps / r.rps for o, r in row.runs)  # each round's own pair
+    ratio = row.ratio
     return (
         f"| {row.label} | {median(o.rps for o in ours):.0f} | {ms(median(o.p50 for o in ours))}"
         f" | {ms(median(o.p99 for o in ours))} | {row.ref_label}"
         f" | {median(r.rps for r in refs):.0f} | {ms(median(r.p50 for r in refs))}"
         f" | {ms(median(r.p99 for r in refs))} | {ratio:.2f} |"
     )
+
+
+#: The targets of issue #17: (what, the rows measured for it, at least). A row is named by
+#: the start of its section and its label; a target of several rows must hold for each.
+TARGETS = (
+    ("Article, cache off / bare Flask article", (("Article page", "Article, cache off"),), 0.5),
+    ("Home and news list, cache off / bare Flask article",
+     (("Other pages", "Home, cache off"), ("Other pages", "News list p1, cache off")), 0.4),
+    ("Article, cache on / bare Flask article", (("Article page", "Article, cache on"),), 2.4),
+    ("nginx static-speed / nginx static file", (("Static speed", "nginx + page folder"),), 0.9),
+    ("Search at {large} / at {small} news, cache off", (("Scale", "Search, cache off"),), 0.6),
+    ("Search at {huge} / at {small} news, cache off",
+     (("Scale", "Search at {huge} news, cache off"),), 0.3),
+)  # fmt: skip
+
+
+def targets(rows: list[Row], sizes: dict[str, int]) -> list[str]:
+    """The targets, each with the ratios measured for it: met, or missed by how much."""
+    lines = ["", "### Targets", "", "| Target | Measured | At least | |", "|---|---:|---:|---|"]
+    for what, names, least in TARGETS:
+        if "huge" not in sizes and "{huge}" in what:
+            continue
+        measured = [
+            next((r.ratio for r in rows
+                  if r.section.startswith(section) and r.label == label.format(**sizes)), None)
+            for section, label in names
+        ]  # fmt: skip
+        if None in measured:
+            lines.append(f"| {what.format(**sizes)} | not measured | {least} | |")
+            continue
+        worst = min(measured)
+        verdict = "met" if worst >= least else f"**missed** (×{least / worst:.2f} short)"
+        shown = " / ".join(f"{m:.2f}" for m in measured)
+        lines.append(f"| {what.format(**sizes)} | {shown} | {least} | {verdict} |")
+    return lines
 
 
 def table(rows: list[Row]) -> list[str]:
@@ -436,6 +478,10 @@ def build_rows(servers: dict, paths: dict, base_article: str, etags: dict, stati
         for cache in ("off", "on"):
             add(scale, f"{label}, cache {cache}", Target(servers["large", cache], big),
                 Target(servers["small", cache], little), f"small, cache {cache}")  # fmt: skip
+    if "huge" in paths:
+        huge = Target(servers["huge", "off"], paths["huge"].search)
+        add(scale, f"Search at {paths['huge'].news} news, cache off", huge,
+            Target(servers["small", "off"], small.search), "small, cache off")  # fmt: skip
 
     speed = "Static speed: nginx in front, anonymous article"
     if isinstance(static, str):
@@ -482,20 +528,21 @@ between runs.
 
 ## How to measure
 
-    make bench                                        # about 15 minutes (installs wrk, nginx)
+    make bench                                        # about 20 minutes (installs wrk, nginx)
     make bench BENCH_ARGS="--rounds 1 --duration 3"   # a quick look
-    make bench BENCH_ARGS="--news 100000"             # the 100,000-item run
+    make bench BENCH_ARGS="--news 100000 --huge 0"    # every row at 100,000 news
 
-`python -m bench.run` builds two databases with `python -m bench.data` (100 news, and
-10,000 news × up to three languages made from the demo's texts, some items missing a
-language), starts gunicorn (4 sync workers, the same settings for every server) for our
-site with the page cache on and off, for the bare Flask app in `bench/baseline.py` (the
-site's own article template with its layout, rendered from data held in memory, and
-Flask's hello world) and nginx (a saved copy of the article as a static file, and nginx in
-front of our site in static-speed mode). It then runs `wrk -t2 -c16 -d5s` against each
-row's two servers in turn, alternating which goes first, three rounds, and reports
-medians; the ratio of a row is ours / reference in the same round. It writes the figures
-below into this file, and keeps the part written by hand that follows them.
+`python -m bench.run` builds three databases with `python -m bench.data` (100 news, 10,000
+news and, for the search row at scale, 100,000 news, × up to three languages made from the
+demo's texts, some items missing a language), starts gunicorn (4 sync workers, the same
+settings for every server) for our site with the page cache on and off, for the bare Flask
+app in `bench/baseline.py` (the site's own article template with its layout, rendered from
+data held in memory, and Flask's hello world) and nginx (a saved copy of the article as a
+static file, and nginx in front of our site in static-speed mode). It then runs `wrk -t2
+-c16 -d5s` against each row's two servers in turn, alternating which goes first, three
+rounds, and reports medians; the ratio of a row is ours / reference in the same round. It
+writes the figures below into this file, the targets first (met, or missed by how much),
+and keeps the part written by hand that follows them.
 """
 
 
@@ -525,7 +572,7 @@ def rss_lines(servers: list[Server]) -> list[str]:
     return lines
 
 
-def report(args, rows, servers, sizes, load) -> str:
+def report(args, rows, servers, sizes, load, paths) -> str:
     """The run's part of docs/performance.md: how it ran, and the figures."""
     started = [s for s in servers if s.process.started_in is not None]
     lines = [
@@ -541,6 +588,7 @@ def report(args, rows, servers, sizes, load) -> str:
         f"- Load average before the run (other work on the machine skews every figure):"
         f" {load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f}",
     ]
+    lines += targets(rows, {db: p.news for db, p in paths.items()})
     lines += table(rows)
     lines += ["", "### Page sizes (bytes)", "", "| Page | Bytes |", "|---|---:|"]
     lines += [f"| {name} | {size} |" for name, size in sizes]
@@ -567,8 +615,10 @@ def start_servers(tmp: Path, instances: dict, servers: dict) -> None:
     """One at a time, each idle while the next starts: ours on both databases with the page
     cache on and off, the baseline, and ours with the page folder (for nginx). Each goes
     into ``servers`` before it starts, so that it is stopped whatever happens."""
-    for db in ("small", "large"):
-        for cache in ("off", "on"):
+    for db in ("small", "large", "huge"):
+        for cache in ("off", "on") if db != "huge" else ("off",):  # huge: search only
+            if db not in instances:
+                continue
             env = site_env(instances[db], **({"PAGE_CACHE_BYTES": "0"} if cache == "off" else {}))
             servers[db, cache] = gunicorn(f"ours, {db}, cache {cache}", env, tmp)
             servers[db, cache].start()
@@ -623,6 +673,9 @@ def page_sizes(servers: dict, paths: dict, base_article: str) -> list[tuple[str,
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--news", type=int, default=10000, help="news in the large database")
+    parser.add_argument(
+        "--huge", type=int, default=100000, help="news in the database searched at scale (0: none)"
+    )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
@@ -638,6 +691,9 @@ def main() -> int:
         instances = {"small": tmp / "small", "large": tmp / "large"}
         make_instance(instances["small"], SMALL_NEWS)
         make_instance(instances["large"], args.news)
+        if args.huge:
+            instances["huge"] = tmp / "huge"
+            make_instance(instances["huge"], args.huge)
         paths = {db: discover(folder / "asti.db") for db, folder in instances.items()}
         start_servers(tmp, instances, servers)
         article = paths["large"].article  # the baseline shows its article at any slug too
@@ -646,7 +702,7 @@ def main() -> int:
         rows = build_rows(servers, paths, article, etags, static)
         run_rows(rows, args.rounds, args.duration)
         sizes = page_sizes(servers, paths, article)
-        text = report(args, rows, list(servers.values()), sizes, load)
+        text = report(args, rows, list(servers.values()), sizes, load, paths)
         print(text)
         REPORT.write_text(f"{HEAD}\n{text}\n{HAND_WRITTEN}{hand_written()}", encoding="utf-8")
         say(f"written to {REPORT}")

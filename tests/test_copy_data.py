@@ -138,7 +138,8 @@ def searched(client, url: str) -> tuple[list[str], list[str]]:
 
 def hits(app, word: str, lang: str) -> tuple[list[index.Hit], int]:
     with app.app_context():
-        return index.find(db.session, word, lang, page=1, per_page=50)
+        found = index.find(db.session, word, lang, page=1, per_page=50)
+        return found.hits, found.total
 
 
 def test_a_sqlite_site_moves_to_postgresql(site, target):

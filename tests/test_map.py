@@ -10,10 +10,10 @@ from itertools import combinations
 
 import pytest
 from flask import g
-from flask_migrate import downgrade, upgrade
 from sqlalchemy import select, text
 
 from asti import demo
+from asti.database import downgrade, upgrade
 from asti.extensions import db
 from asti.i18n import localize
 from asti.models import Region, Revision

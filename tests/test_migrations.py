@@ -3,9 +3,9 @@ brought to the latest with its content intact (on SQLite, and on PostgreSQL in C
 
 from datetime import datetime
 
-from flask_migrate import upgrade
 from sqlalchemy import text
 
+from asti.database import upgrade
 from asti.extensions import db
 from tests.fixtures.apps import make_app
 from tests.fixtures.html import get_page

@@ -82,6 +82,23 @@ def test_paging(app, client):
     search(client, "en", "zebrafish", status=404, page="abc")
 
 
+def test_a_word_in_too_many_texts_ranks_the_most_recent_and_says_so(app, client, monkeypatch):
+    """Ranking costs a little per matching text: past MOST_RANKED of them, the best of the
+    most recent are shown, and the page says how to narrow the search."""
+    for n in range(6):
+        add_news(
+            app, {"en": f"Zebrafish report {n}"}, body="", published_at=datetime(2021, 1, 1 + n)
+        )
+    narrowing = "only the most recent of them are shown"
+    assert narrowing not in search(client, "en", "zebrafish").text("p", role="status")
+
+    monkeypatch.setattr(index, "MOST_RANKED", 4)
+    page = search(client, "en", "zebrafish report")  # another address: not a kept page
+    status = page.text("p", role="status")
+    assert "4 results" in status and narrowing in status
+    assert sorted(card_titles(page)) == [f"Zebrafish report {n}" for n in range(2, 6)]
+
+
 def test_index_follows_every_save(app, client):
     """Edits, drafts, schedules and the trash change what search finds, with no other step."""
     item_id = add_news(app, {"en": "Quokka gathering"}, body="")

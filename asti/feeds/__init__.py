@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..config import LANGUAGES
 from ..extensions import db
@@ -36,8 +37,17 @@ def sitemap():
     for kind in kinds:
         if not kind.sitemap:
             continue
-        model = kind.model
-        items = db.session.scalars(select(model).where(model.visible()).order_by(model.id)).all()
+        model, texts = kind.model, kind.model.translation_class
+        items = db.session.scalars(
+            select(model)
+            .where(model.visible())
+            .order_by(model.id)
+            # Of each text, what its line needs: with thousands of items, their bodies (or
+            # a query per item) would cost a worker seconds and a hundred megabytes.
+            .options(
+                selectinload(model.translations).load_only(texts.lang, texts.slug, texts.updated_at)
+            )
+        ).all()
         newest[kind] = max(
             (last_modified(i, t) for i in items for t in i.translations.values()), default=None
         )

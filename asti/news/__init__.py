@@ -7,12 +7,13 @@ from datetime import datetime
 from flask import Blueprint, abort, current_app, g, render_template, request
 from flask_babel import to_user_timezone, to_utc
 from sqlalchemy import bindparam, extract, func, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
-from ..i18n import SlugConverter, chain, localize, show_item_or_404
-from ..models import News, Program, Region
+from ..i18n import Card, SlugConverter, card, chain, localize, show_item_or_404
+from ..models import News, Program, Region, news_region
 from ..pagecache.state import per_version
-from ..paging import page_number
+from ..paging import Page, page_number
 
 bp = Blueprint("news", __name__, url_prefix="/<lang:lang>/news")
 
@@ -77,22 +78,29 @@ def render_list(year: int | None = None):
         # A year as readers count it: from midnight of 1 January in the site's time zone.
         start, end = to_utc(datetime(year, 1, 1)), to_utc(datetime(year + 1, 1, 1))
         query = query.where(News.published_at >= start, News.published_at < end)
-    pagination = db.paginate(
-        query, page=page_number(), per_page=current_app.config["NEWS_PER_PAGE"], count=False
-    )
-    # Counting (and finding the years) reads every row: once per content version.
+    number, size = page_number(), current_app.config["NEWS_PER_PAGE"]
+    # The page's cards, the count and the years read the same rows until the content
+    # changes: once per content version (counting reads every row).
     facts = tuple(sorted(args.items()))
-    pagination.total = per_version(
+    items = per_version(
+        ("news", "page", g.lang, year, facts, number),
+        lambda: [
+            card(n) for n in db.session.scalars(query.limit(size).offset((number - 1) * size))
+        ],
+    )
+    if number > 1 and not items:
+        abort(404)
+    total = per_version(
         ("news", "total", year, facts),
         lambda: db.session.scalar(
             select(func.count()).select_from(query.order_by(None).subquery())
         ),
     )
-    if year is not None and not pagination.total:
+    if year is not None and not total:
         abort(404)
     return render_template(
         "news/index.html",
-        pagination=pagination,
+        pagination=Page(items, number, size, total),
         year=year,
         years=per_version(("news", "years", facts), lambda: years(conditions)),
         filter_args=args,
@@ -115,16 +123,72 @@ def archive(year):
 @bp.get("/<slug:slug>/")
 def detail(slug):
     """One article, with the latest other news below it."""
-    return render_detail(show_item_or_404(News, slug))
+    return render_detail(found(slug))
+
+
+#: Articles a worker keeps found (each with its texts and photos: some tens of KB).
+KEPT_ARTICLES = 100
+#: What ``show`` declares for the layout: the page's addresses in each language.
+ADDRESSES = ("alternates", "language_versions", "canonical")
+
+
+def found(slug: str):
+    """The article ``slug`` names, shown in the page's language. Finding it costs more than
+    rendering its page, so what was found is kept per content version (the latest
+    KEPT_ARTICLES), with the addresses ``show`` declared. Its session has ended by the next
+    request: pages only read what the first one loaded (``Publishable.page_options``)."""
+    kept = per_version(("news", "articles", request.host_url), dict)
+    key = (g.lang, slug)
+    if key not in kept:
+        shown = show_item_or_404(News, slug)
+        if len(kept) >= KEPT_ARTICLES:
+            del kept[next(iter(kept))]  # the first kept
+        kept[key] = shown, {name: g.get(name) for name in ADDRESSES}
+    shown, addresses = kept[key]
+    for name, value in addresses.items():
+        setattr(g, name, value)
+    return shown
 
 
 #: Built once: building a statement costs more than running it.
-OTHERS = News.newest_first().where(News.id != bindparam("id")).limit(bindparam("limit"))
+LATEST = News.newest_first().limit(bindparam("limit"))
+REGION_IDS = (
+    select(news_region.c.region_id)
+    .where(news_region.c.news_id == bindparam("id"))
+    .order_by(news_region.c.region_id)
+)
+
+
+def linked(model, ids: list) -> list[Card]:
+    """The cards of the items ``ids`` of ``model`` that the public may see (an article's
+    program or regions), in that order: each loaded once per content version, and only
+    when an article links to it."""
+    kept = per_version(("news", "linked", model.__name__, g.lang), dict)
+    if missing := [i for i in ids if i not in kept]:
+        found = db.session.scalars(
+            select(model)
+            .where(model.id.in_(missing), model.visible())
+            .options(selectinload(model.translations), joinedload(model.image))
+        )
+        kept.update({x.id: card(x) for x in found})
+        kept.update({i: None for i in missing if i not in kept})  # not public: no link
+    return [kept[i] for i in ids if kept[i] is not None]
 
 
 def render_detail(shown):
     """The article page (also the editor's preview, so both show exactly the same)."""
-    others = db.session.scalars(
-        OTHERS, {"id": shown.item.id, "limit": current_app.config["OTHER_NEWS"]}
-    ).all()
-    return render_template("news/detail.html", shown=shown, others=others)
+    news = shown.item
+    # Core, on the session's connection: a fifth of the ORM's cost for a column of ids.
+    region_ids = db.session.connection().execute(REGION_IDS, {"id": news.id}).scalars().all()
+    regions = linked(Region, region_ids)
+    programs = linked(Program, [news.program_id] if news.program_id else [])
+    # Every article shows the same latest news but itself: one list per content version.
+    size = current_app.config["OTHER_NEWS"]
+    latest = per_version(
+        ("news", "latest", g.lang, size),
+        lambda: [card(n) for n in db.session.scalars(LATEST, {"limit": size + 1})],
+    )
+    others = [c for c in latest if c.id != shown.item.id][:size]
+    return render_template(
+        "news/detail.html", shown=shown, others=others, programs=programs, regions=regions
+    )

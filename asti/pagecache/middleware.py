@@ -5,16 +5,14 @@ import gzip
 import re
 import threading
 from collections import OrderedDict
-from datetime import datetime
 from pathlib import Path
 
 from flask import current_app, request
 from werkzeug.http import http_date, parse_cookie, parse_date, parse_etags
 
 from ..extensions import db
-from ..models import utcnow
 from .files import clear, folder_token, write_atomically
-from .state import STATE_KEY, STATE_SQL, State, current_state
+from .state import STATE_KEY, current_state, read_state
 
 #: Browsers keep public pages but ask each time whether they changed (a 304 is cheap).
 PUBLIC = "public, no-cache"
@@ -110,26 +108,10 @@ class PageCache:
         return self.send(entry, environ, start_response, cookie)
 
     def state(self):
-        """The content state, read for every anonymous request: on a pooled DBAPI
-        connection, below SQLAlchemy's Core (a seventh of the cost). A scheduled time that
-        has passed goes the long way (it writes)."""
         if self.engine is None:
             with self.flask_app.app_context():
                 self.engine = db.engine
-        connection = self.engine.raw_connection()
-        try:
-            cursor = connection.cursor()
-            cursor.execute(STATE_SQL)
-            token, changed_at, next_change_at = cursor.fetchone()
-            cursor.close()
-        finally:
-            connection.close()
-        if isinstance(changed_at, str):  # SQLite hands out text
-            changed_at = datetime.fromisoformat(changed_at)
-            next_change_at = next_change_at and datetime.fromisoformat(next_change_at)
-        if next_change_at is not None and next_change_at <= utcnow():
-            return current_state(self.engine)
-        return State(token, changed_at, next_change_at)
+        return read_state(self.engine)
 
     def render(self, environ, start_response, state):
         """Run the application; return an Entry if its response may be kept, else the

@@ -14,6 +14,7 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from markupsafe import Markup
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
@@ -21,6 +22,7 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db
 from ..i18n import negotiate, show
 from ..models import CONTROL, LegacyRedirect, News, Page, Program, Region
+from ..pagecache.state import per_version
 
 bp = Blueprint("pages", __name__)
 
@@ -40,7 +42,15 @@ def root():
 @bp.get("/<lang:lang>/")
 def home():
     """Latest news, current programs (or, when none is, the latest ones) and where ASTI
-    works."""
+    works: the same for every reader of a language until the content changes."""
+    body = per_version(
+        ("home", g.lang), lambda: Markup(render_template("pages/home_body.html", **sections()))
+    )
+    return render_template("pages/home.html", body=body)
+
+
+def sections() -> dict:
+    """What the home page's sections show."""
     news = db.session.scalars(News.newest_first().limit(HOME_NEWS)).all()
     programs = db.session.scalars(
         select(Program)
@@ -50,13 +60,12 @@ def home():
     ).all()
     current = sorted((p for p in programs if p.is_current), key=lambda p: p.id)
     regions = db.session.scalars(select(Region).where(Region.visible())).all()
-    return render_template(
-        "pages/home.html",
-        news=news,
-        programs=current,
-        recent=[] if current else programs[:HOME_PROGRAMS],
-        tree=Region.tree(regions),
-    )
+    return {
+        "news": news,
+        "programs": current,
+        "recent": [] if current else programs[:HOME_PROGRAMS],
+        "tree": Region.tree(regions),
+    }
 
 
 @bp.get("/<lang:lang>/<slug:key>/")

@@ -58,7 +58,8 @@ def results():
     """Ranked results with highlighted snippets; other languages are labelled."""
     query = request.args.get("q", "")[:MAX_QUERY].strip()
     page = page_number()
-    hits, total = index.find(db.session, query, g.lang, page, PER_PAGE)
+    found = index.find(db.session, query, g.lang, page, PER_PAGE)
+    hits, total = found.hits, found.total
     if total and not hits:
         abort(404)  # a page number past the last page
     items = {}
@@ -96,6 +97,7 @@ def results():
         searched=bool(query_terms),
         entries=entries,
         total=total,
+        narrowed=found.narrowed,
         page=page,
         pages=pages,
     )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, text
 
+from ..config import LANGUAGES
 from ..extensions import db
 from ..models import Publishable, Translation, utcnow
 from ..pagecache.state import content_changed, listen
@@ -35,10 +36,17 @@ def terms(query: str) -> list[str]:
     return [w[:MAX_TERM_LENGTH] for w in words[:MAX_TERMS]]
 
 
+def tables(connectable) -> list[str]:
+    """Where the index lives (for a connection or an engine): in SQLite an FTS5 table of the
+    words and a plain table of the rest (search_row); elsewhere one tsvector table."""
+    if connectable.dialect.name == "sqlite":
+        return ["search_fts", "search_row"]
+    return ["search_entry"]
+
+
 def table_name(connectable) -> str:
-    """Where the index lives (for a connection or an engine): an FTS5 table in SQLite, a
-    tsvector table elsewhere."""
-    return "search_fts" if connectable.dialect.name == "sqlite" else "search_entry"
+    """The table of the words."""
+    return tables(connectable)[0]
 
 
 def body_fields(translation_model) -> list[str]:
@@ -70,31 +78,53 @@ def insert(connection, rows: list[dict]) -> None:
     published_at and deleted."""
     if not rows:
         return
-    if connection.dialect.name == "sqlite":
-        # FTS5 columns are untyped text: the date as a sortable string, a flag as 0 or 1.
-        rows = [
-            {**row, "published_at": row["published_at"].strftime("%Y-%m-%d %H:%M:%S"),
-             "deleted": int(row["deleted"])}
-            for row in rows
-        ]  # fmt: skip
+    if connection.dialect.name != "sqlite":
+        connection.execute(
+            text(
+                "INSERT INTO search_entry (kind, item_id, lang, title, body, status, "
+                "published_at, deleted) VALUES (:kind, :item_id, :lang, :title, :body, :status, "
+                ":published_at, :deleted)"
+            ),
+            rows,
+        )
+        return
+    # SQLite: the words in FTS5, the rest in a plain table (search_row) that a search reads
+    # far faster, under the same id. The ids are the next free ones, chosen here: a write
+    # holds SQLite's one write lock, and an executemany returns no ids.
+    first = connection.execute(text("SELECT coalesce(max(id), 0) + 1 FROM search_row")).scalar()
+    rows = [
+        {**row, "id": first + n,
+         # as in the database before search_row: the date a sortable string, a flag 0 or 1
+         "published_at": row["published_at"].strftime("%Y-%m-%d %H:%M:%S"),
+         "deleted": int(row["deleted"])}
+        for n, row in enumerate(rows)
+    ]  # fmt: skip
     connection.execute(
         text(
-            f"INSERT INTO {table_name(connection)} (kind, item_id, lang, title, body, status, "
-            "published_at, deleted) VALUES (:kind, :item_id, :lang, :title, :body, :status, "
-            ":published_at, :deleted)"
+            "INSERT INTO search_row (id, kind, item_id, lang, status, published_at, deleted) "
+            "VALUES (:id, :kind, :item_id, :lang, :status, :published_at, :deleted)"
         ),
         rows,
+    )
+    connection.execute(
+        text("INSERT INTO search_fts (rowid, title, body) VALUES (:id, :title, :body)"), rows
     )
 
 
 def write(connection, items) -> None:
     """Replace the index rows of these items."""
-    table = table_name(connection)
+    of_item = "kind = :kind AND item_id = :item_id"
+    if connection.dialect.name == "sqlite":
+        # FTS5 rows are found by id only: through search_row, before its rows go.
+        removals = [
+            f"DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_row WHERE {of_item})",
+            f"DELETE FROM search_row WHERE {of_item}",
+        ]
+    else:
+        removals = [f"DELETE FROM search_entry WHERE {of_item}"]
     for item in items:
-        connection.execute(
-            text(f"DELETE FROM {table} WHERE kind = :kind AND item_id = :item_id"),
-            {"kind": kinds.of(item).key, "item_id": item.id},
-        )
+        for removal in removals:
+            connection.execute(text(removal), {"kind": kinds.of(item).key, "item_id": item.id})
         insert(connection, _rows(item))
 
 
@@ -132,7 +162,8 @@ def find_any(session) -> bool:
 def rebuild(session) -> int:
     """Index every item again (after a restore, an import, or a change of folding)."""
     connection = session.connection()
-    connection.execute(text(f"DELETE FROM {table_name(connection)}"))
+    for table in tables(connection):
+        connection.execute(text(f"DELETE FROM {table}"))
     count = 0
     for model in kinds.models("search"):
         items = session.scalars(select(model)).all()
@@ -142,6 +173,13 @@ def rebuild(session) -> int:
     return count
 
 
+#: How many matching texts are ranked at most: the most recently written ones. Ranking
+#: costs about a microsecond per match, so a word found in a third of 100,000 news would
+#: cost each search more than all the rest of its page; such a search says that it shows
+#: the best of the most recent matches, and that another word narrows it.
+MOST_RANKED = 1000
+
+
 @dataclass
 class Hit:
     kind: str
@@ -149,56 +187,72 @@ class Hit:
     lang: str
 
 
-def find(session, query: str, lang: str, page: int, per_page: int) -> tuple[list[Hit], int]:
+@dataclass
+class Found:
+    hits: list[Hit]  # one page
+    total: int  # items found (among the ranked texts)
+    #: More texts matched than were ranked (MOST_RANKED): the best of the most recent shown.
+    narrowed: bool = False
+
+
+def find(session, query: str, lang: str, page: int, per_page: int) -> Found:
     """Visible items matching every word of the query (as prefixes), best first: each item
     once, in the reader's language ``lang`` if that text matches, else in the language
     that matched best. Returns one page and the total."""
     words = terms(query)
     if not words:
-        return [], 0
+        return Found([], 0)
     connection = session.connection()
     now = utcnow()
+    # The most recent visible matching rows (MOST_RANKED), scored so that lower is better:
+    # text in the reader's language first (its score is below 1000), then the best match.
     if connection.dialect.name == "sqlite":
         match = " ".join(f'"{w}"*' for w in words)
+        params = {"match": match, "now": now.strftime("%Y-%m-%d %H:%M:%S"), "lang": lang}
         visible = (
             "search_fts MATCH :match AND status = 'published' AND deleted = 0 "
             "AND published_at <= :now"
         )
-        params = {"match": match, "now": now.strftime("%Y-%m-%d %H:%M:%S"), "lang": lang}
-        # bm25() cannot sit inside an aggregate: rank in a materialized step, then keep
-        # each item's best row (SQLite returns the other columns of the MIN() row). Text in
-        # the reader's language comes before text in the others (bm25 is below 1000).
-        ranked = (
-            "WITH m AS MATERIALIZED (SELECT kind, item_id, lang, "
-            f"bm25(search_fts, 4.0, 1.0) AS score FROM search_fts WHERE {visible}) "
-            "SELECT kind, item_id, lang, MIN((lang != :lang) * 1000 + score) AS score "
-            "FROM m GROUP BY kind, item_id"
+        # bm25() is negative, lower for a better match; the other columns come from the
+        # plain table, by the FTS rowid (FTS5 reads its own stored columns far slower).
+        # FTS5 walks its matches newest row first and stops at the limit: only those are
+        # scored.
+        matched = (
+            "SELECT kind, item_id, lang, "
+            "CASE WHEN lang = :lang THEN 0 ELSE 1000 END + bm25(search_fts, 4.0, 1.0) AS score "
+            f"FROM search_fts JOIN search_row ON search_row.id = search_fts.rowid WHERE {visible} "
+            "ORDER BY search_fts.rowid DESC LIMIT :most"
         )
-        order = "score"
     else:
         params = {"match": " & ".join(f"{w}:*" for w in words), "now": now, "lang": lang}
-        ranked = (
-            "SELECT kind, item_id, lang, score FROM ("
+        matched = (
             "SELECT kind, item_id, lang, "
-            "(lang = :lang)::int * 1000 + ts_rank(document, q) AS score, row_number() OVER ("
-            "PARTITION BY kind, item_id ORDER BY (lang = :lang) DESC, ts_rank(document, q) DESC"
-            ") AS n "
+            "CASE WHEN lang = :lang THEN 0 ELSE 1000 END - ts_rank(document, q) AS score "
             "FROM search_entry, to_tsquery('simple', :match) AS q "
             "WHERE document @@ q AND status = 'published' AND NOT deleted "
-            "AND published_at <= :now) AS best WHERE n = 1"
+            "AND published_at <= :now ORDER BY published_at DESC LIMIT :most"
         )
-        order = "score DESC"
-    # One pass over the matches for both the page and the total (the window counts them).
+    offset = (page - 1) * per_page
+    # The matches are scored once (a CTE that is MATERIALIZED) and read twice: for the
+    # total, and for the page. Sorting every match by item to keep each item's best row
+    # would cost as much as scoring them; an item has at most one row per language, so the
+    # best rows of the first N items are among the first N x languages rows: only those are
+    # sorted by item. The LEFT JOIN gives the total even past the last page.
     rows = connection.execute(
         text(
-            f"SELECT kind, item_id, lang, count(*) OVER () FROM ({ranked}) AS r "
-            f"ORDER BY {order}, kind, item_id LIMIT :limit OFFSET :offset"
+            f"WITH m AS MATERIALIZED ({matched}), "
+            "total AS (SELECT (SELECT count(*) FROM m) AS ranked, "
+            "count(*) AS n FROM (SELECT DISTINCT kind, item_id FROM m) AS d), "
+            "ahead AS (SELECT * FROM m ORDER BY score, kind, item_id LIMIT :ahead), "
+            "best AS (SELECT *, row_number() OVER ("
+            "PARTITION BY kind, item_id ORDER BY score) AS nth FROM ahead), "
+            "hits AS (SELECT * FROM best WHERE nth = 1 "
+            "ORDER BY score, kind, item_id LIMIT :limit OFFSET :offset) "
+            "SELECT hits.kind, hits.item_id, hits.lang, total.n, total.ranked FROM total "
+            "LEFT JOIN hits ON 1 = 1 ORDER BY hits.score, hits.kind, hits.item_id"
         ),
-        {**params, "limit": per_page, "offset": (page - 1) * per_page},
-    ).all()
-    if not rows and page > 1:  # past the last page: the total is still wanted
-        total = connection.execute(text(f"SELECT count(*) FROM ({ranked}) AS r"), params).scalar()
-        return [], total
-    return [Hit(kind, item_id, lang) for kind, item_id, lang, _total in rows], (
-        rows[0][3] if rows else 0
-    )
+        {**params, "most": MOST_RANKED, "ahead": len(LANGUAGES) * (offset + per_page),
+         "limit": per_page, "offset": offset},
+    ).all()  # fmt: skip
+    hits = [Hit(kind, item_id, lang) for kind, item_id, lang, _n, _ranked in rows if kind]
+    return Found(hits, rows[0][3], narrowed=rows[0][4] >= MOST_RANKED)
